@@ -1,0 +1,116 @@
+"""Phone numbers: phonenumbers parses to E.164 plus extension, with the record's country as region.
+
+Vanity numbers ("1-800-FLOWERS") are converted by phonenumbers itself. An invalid or unparseable
+number is returned with `problem` set, never raised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+from auditor.normalize.text import squash
+
+
+@dataclass(frozen=True)
+class Phone:
+    raw: str
+    e164: str = ""  # "+13102461501"; empty when it could not be parsed at all
+    extension: str = ""
+    national: str = ""  # national significant number, digits only: "3102461501"
+    valid: bool = False
+    problem: str = ""  # why it is not a usable number, in words
+
+    @property
+    def local7(self) -> str:
+        """The last seven digits: what a listing that drops the area code still shows (NANP)."""
+        return self.national[-7:] if len(self.national) >= 7 else ""
+
+    def display(self) -> str:
+        if not self.e164:
+            return self.raw
+        text = self.pretty
+        return f"{text} ext. {self.extension}" if self.extension else text
+
+    @property
+    def pretty(self) -> str:
+        return _national_format(self.e164)
+
+
+@lru_cache(maxsize=65536)
+def _national_format(e164: str) -> str:
+    try:
+        number = phonenumbers.parse(e164)
+    except NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+
+
+def region_for(country: str) -> str:
+    country = squash(country).upper()
+    if country in ("", "USA", "UNITED STATES", "UNITED STATES OF AMERICA"):
+        return "US"
+    return country if len(country) == 2 else "US"
+
+
+_PUNCTUATION = re.compile(r"[\s().\-/]+")
+
+
+def normalize_phone(raw: str, country: str = "US") -> Phone:
+    # "(415) 555-0187" and "415.555.0187" parse alike: parse once per digit string. Text with
+    # letters (vanity numbers, "ext.") is parsed as written.
+    text = squash(raw)
+    key = _PUNCTUATION.sub("", text) if not re.search(r"[a-zA-Z]", text) else text
+    phone = _parse(key, region_for(country))
+    return phone if phone.raw == raw else replace(phone, raw=raw)
+
+
+@lru_cache(maxsize=262144)
+def _parse(text: str, region: str) -> Phone:
+    raw = text
+    if not text:
+        return Phone(raw=raw, problem="empty")
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException as exc:
+        return Phone(raw=raw, problem=f"not a phone number ({_parse_error(exc)})")
+    national = str(number.national_number)
+    if number.italian_leading_zero:
+        national = "0" * (number.number_of_leading_zeros or 1) + national
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    valid = phonenumbers.is_valid_number(number)
+    problem = "" if valid else _invalid_reason(number, region)
+    return Phone(
+        raw=raw,
+        e164=e164,
+        extension=number.extension or "",
+        national=national,
+        valid=valid,
+        problem=problem,
+    )
+
+
+def _parse_error(exc: NumberParseException) -> str:
+    return {
+        NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+        NumberParseException.NOT_A_NUMBER: "no digits",
+        NumberParseException.TOO_SHORT_NSN: "too short",
+        NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
+        NumberParseException.TOO_LONG: "too long",
+    }.get(exc.error_type, "unreadable")
+
+
+def _invalid_reason(number: phonenumbers.PhoneNumber, region: str) -> str:
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    result = phonenumbers.ValidationResult
+    if reason == result.IS_POSSIBLE_LOCAL_ONLY:
+        return "no area code"
+    if reason in (result.TOO_SHORT, result.INVALID_LENGTH):
+        return "too short" if reason == result.TOO_SHORT else "wrong number of digits"
+    if reason == result.TOO_LONG:
+        return "too long"
+    return f"not a valid {region} number"

@@ -1,0 +1,101 @@
+"""A whole record normalized once: every field parsed, raw values kept beside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditor.models import Record
+from auditor.normalize.address import Address, normalize_address
+from auditor.normalize.hours import Hours, normalize_hours
+from auditor.normalize.name import Name, normalize_name
+from auditor.normalize.phone import Phone, normalize_phone
+from auditor.normalize.place import city_key, normalize_state, normalize_zip
+from auditor.normalize.text import squash
+from auditor.normalize.website import Website, normalize_website
+
+
+@dataclass
+class Normalized:
+    record: Record
+    name: Name
+    address: Address
+    phone: Phone
+    website: Website
+    hours: Hours
+    city: str  # as shown (from the city field, or from the address line when that was empty)
+    city_key: str
+    state: str  # USPS code when recognized
+    zip5: str
+    zip4: str
+    shown: dict[str, str] = field(default_factory=dict)  # each field as the source shows it
+    taken_from_address: tuple[str, ...] = ()  # fields read off the address line
+
+    def as_dict(self) -> dict:
+        """The normalized values, for the store."""
+        a = self.address
+        return {
+            "name": self.name.key,
+            "address": {
+                "number": a.number,
+                "predir": a.predir,
+                "pretype": a.pretype,
+                "street": a.street,
+                "suffix": a.suffix,
+                "postdir": a.postdir,
+                "units": [list(u) for u in a.units],
+                "box": a.box,
+                "notes": list(a.notes),
+                "problem": a.problem,
+            },
+            "city": self.city_key,
+            "state": self.state,
+            "zip": "-".join(p for p in (self.zip5, self.zip4) if p),
+            "phone": {
+                "e164": self.phone.e164,
+                "extension": self.phone.extension,
+                "valid": self.phone.valid,
+                "problem": self.phone.problem,
+            },
+            "website": self.website.display() if not self.website.problem else "",
+            "hours": [list(map(list, day)) for day in self.hours.week] if self.hours.week else None,
+        }
+
+
+def normalize_record(record: Record) -> Normalized:
+    address = normalize_address(record.street_line())
+    city, state, zip_text = squash(record.city), squash(record.state), squash(record.zip)
+    taken = []
+    # A listing often shows the whole address on one line: use its parts for empty fields.
+    if not city and address.city:
+        city, taken = address.city, taken + ["city"]
+    if not state and address.state:
+        state, taken = address.state, taken + ["state"]
+    if not zip_text and address.zip:
+        zip_text, taken = address.zip, taken + ["zip"]
+    zip5, zip4 = normalize_zip(zip_text)
+    hours = normalize_hours(record.hours)
+    shown = {
+        "name": squash(record.name),
+        "address": squash(record.street_line()),
+        "city": city,
+        "state": state,
+        "zip": zip_text,
+        "phone": squash(record.phone),
+        "website": squash(record.website),
+        "hours": hours.raw,
+    }
+    return Normalized(
+        record=record,
+        name=normalize_name(record.name or ""),
+        address=address,
+        phone=normalize_phone(record.phone or "", record.country or "US"),
+        website=normalize_website(record.website or ""),
+        hours=hours,
+        city=city,
+        city_key=city_key(city),
+        state=normalize_state(state),
+        zip5=zip5,
+        zip4=zip4,
+        shown=shown,
+        taken_from_address=tuple(taken),
+    )

@@ -1,0 +1,36 @@
+"""Trivial cleaning shared by every field: Unicode, case and spacing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PUNCT = re.compile(r"[^\w\s&#/-]", re.UNICODE)
+
+
+def squash(text: object) -> str:
+    """Unicode NFKC, collapsed whitespace, stripped: the only cleaning a `match` allows."""
+    if not text:
+        return ""
+    text = str(text)
+    if not text.isascii():  # NFKC changes nothing in ASCII; skipping it halves the cost
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
+def trivial(text: object) -> str:
+    """The key under which two values are the same value: squashed and case-folded."""
+    return squash(text).casefold()
+
+
+def fold_accents(text: str) -> str:
+    """'Café Zoë' -> 'Cafe Zoe'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with accents and punctuation removed ('&' kept as its own word)."""
+    text = fold_accents(squash(text)).casefold().replace("&", " & ")
+    text = text.replace("'", "").replace("\u2019", "")  # Joe's -> joes
+    return re.sub(r"[^\w&]+", " ", text).split()

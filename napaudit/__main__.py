@@ -1,0 +1,3 @@
+from napaudit.cli import main
+
+main()

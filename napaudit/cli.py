@@ -1,0 +1,149 @@
+"""The napaudit command line: a thin layer of commands over the auditor, spiders and reports."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from auditor.audit import compare_records
+from auditor.records import InputError, RowProblem, read_records
+from auditor.store import Store, default_path
+from reports.export import FORMATS, Writer
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "terminal_width": 100, "max_content_width": 100}
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+
+class InputProblem(click.ClickException):
+    """Bad input a user can fix: one line naming the file, line and column; exit code 2."""
+
+    exit_code = 2
+
+
+def db_option(func):
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=default_path,
+        show_default="napaudit.db, or $NAPAUDIT_DB",
+        help="SQLite database that keeps every run.",
+    )(func)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="napaudit")
+def cli() -> None:
+    """Audit how a local business is listed across the web, and say what to fix first."""
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("canonical", type=click.Path(dir_okay=False))
+@click.argument("listings", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
+              help="jsonl: one object per listing; json: one array; csv: one row per listing "
+                   "and field; text: for reading in a terminal.")  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-",
+              help="Write the findings here instead of standard output.")  # fmt: skip
+@db_option
+def compare(canonical: str, listings: str, fmt: str, out: str, db_path: str) -> None:
+    """Judge every field of every listing against the business it describes.
+
+    CANONICAL holds your businesses (CSV, JSON or JSON Lines: id, name, address, address2,
+    city, state, zip, country, phone, website, hours, categories). LISTINGS holds the same
+    columns plus listing_id, and optionally source, url and business_id; a listing without a
+    business_id is identified first. Each field is judged match, variant (same value written
+    differently), mismatch or missing, with a reason and a severity.
+
+    \b
+    Example:
+      napaudit compare clients.csv listings.csv --format text
+      napaudit compare clients.csv listings.jsonl --format csv --out findings.csv
+    """
+    businesses, listing_records, problems = _read_inputs(canonical, listings)
+    run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical)
+
+
+def _read_inputs(canonical: str, listings: str):
+    try:
+        businesses, problems = read_records(canonical, "canonical")
+        listing_records, more = read_records(listings, "listings")
+    except InputError as exc:
+        raise InputProblem(str(exc)) from None
+    if not businesses:
+        raise InputProblem(f"{canonical}: no usable business records")
+    return businesses, listing_records, problems + more
+
+
+def run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical):
+    canon, results, more = compare_records(businesses, listing_records, listings)
+    _warn(problems + more)
+    store = Store(db_path)
+    run_id = store.start_run("compare", {"canonical": canonical, "listings": listings})
+    tally: Counter[str] = Counter()
+    with click.open_file(out, "w", encoding="utf-8") as stream:
+        writer = Writer(stream, fmt)
+        try:
+            store.save(run_id, canon, _tally(writer.tee(results), tally))
+        except BaseException:
+            store.finish_run(run_id, dict(tally), status="failed")
+            raise
+    counts = {"businesses": len(canon), "listings": writer.count, "skipped": len(problems + more),
+              **tally}  # fmt: skip
+    store.finish_run(run_id, counts)
+    click.echo(_summary(counts, run_id, db_path), err=True)
+
+
+def _tally(results, tally: Counter):
+    for r in results:
+        tally[r.linked_by or "unmatched"] += 1
+        for v in r.verdicts:
+            tally[str(v.status)] += 1
+        yield r
+
+
+def _summary(counts: dict, run_id: int, db_path: str) -> str:
+    verdicts = ", ".join(
+        f"{counts.get(s, 0)} {s}" for s in ("match", "variant", "mismatch", "missing")
+    )
+    return (
+        f"compared {counts['listings']} listings with {counts['businesses']} businesses: "
+        f"{counts.get('given', 0)} linked, {counts.get('identified', 0)} identified, "
+        f"{counts.get('unmatched', 0)} not identified, {counts['skipped']} rows skipped; "
+        f"fields: {verdicts}. Stored as run {run_id} in {db_path}."
+    )
+
+
+def _warn(problems: list[RowProblem]) -> None:
+    for p in problems:
+        click.echo(f"warning: {p}", err=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@db_option
+def demo(db_path: str) -> None:
+    """Run an audit on the built-in samples and print what it finds.
+
+    Compares the sample clients in data/samples/ with sample listings gathered from several
+    directories, and prints each finding for reading.
+
+    \b
+    Example:
+      napaudit demo
+      napaudit demo --db /tmp/demo.db
+    """
+    canonical, listings = SAMPLES / "clients.csv", SAMPLES / "listings.csv"
+    businesses, listing_records, problems = _read_inputs(str(canonical), str(listings))
+    run_compare(businesses, listing_records, problems, str(listings), "text", "-", db_path,
+                str(canonical))  # fmt: skip
+
+
+def main() -> None:
+    cli(prog_name="napaudit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Findings as JSON Lines, JSON, CSV or plain text: the contract `napaudit compare` prints.
+
+CSV cells are made safe for spreadsheets: scraped text beginning with '=', '+', '-', '@', a tab
+or a carriage return would otherwise run as a formula when the file is opened.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from auditor.models import Result
+
+FORMATS = ("jsonl", "json", "csv", "text")
+CSV_COLUMNS = ("listing_id", "source", "url", "business_id", "match_score", "field", "status",
+               "canonical", "found", "reason", "severity")  # fmt: skip
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def listing_object(r: Result) -> dict:
+    rec = r.listing
+    obj = {
+        "listing_id": rec.id,
+        "source": rec.source or None,
+        "url": rec.url or None,
+        "business_id": r.business.record.id if r.business else None,
+        "linked_by": r.linked_by,
+        "match_score": r.match.score if r.match else None,
+        "fields": {v.field: v.as_dict() for v in r.verdicts},
+    }
+    if r.match is not None:
+        obj["evidence"] = r.match.evidence
+        if r.business is None:
+            obj["best_candidate"] = r.match.candidate
+    return obj
+
+
+def csv_safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+class Writer:
+    """Writes results to `out` in `fmt` as they pass through `tee`."""
+
+    def __init__(self, out: TextIO, fmt: str):
+        self.out, self.fmt, self.count = out, fmt, 0
+        self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+
+    def tee(self, results: Iterable[Result]) -> Iterator[Result]:
+        self._begin()
+        for r in results:
+            self._write(r)
+            self.count += 1
+            yield r
+        self._end()
+
+    def _begin(self) -> None:
+        if self.fmt == "json":
+            self.out.write("[")
+        elif self._csv:
+            self._csv.writerow(CSV_COLUMNS)
+
+    def _end(self) -> None:
+        if self.fmt == "json":
+            self.out.write("\n]\n" if self.count else "]\n")
+
+    def _write(self, r: Result) -> None:
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(listing_object(r), ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            sep = "\n" if not self.count else ",\n"
+            self.out.write(sep + json.dumps(listing_object(r), ensure_ascii=False))
+        elif self.fmt == "csv":
+            self._write_csv(r)
+        else:
+            self.out.write(text_block(r))
+
+    def _write_csv(self, r: Result) -> None:
+        obj = listing_object(r)
+        head = [
+            obj["listing_id"],
+            obj["source"],
+            obj["url"],
+            obj["business_id"],
+            obj["match_score"],
+        ]
+        if not r.verdicts:
+            reason = "not identified: " + "; ".join(obj.get("evidence") or [])
+            rows = [head + ["", "unmatched", "", "", reason, ""]]
+        else:
+            rows = [
+                head + [v.field, v.status, v.canonical, v.found, v.reason, v.severity]
+                for v in r.verdicts
+            ]
+        for row in rows:
+            self._csv.writerow([csv_safe(cell) for cell in row])
+
+
+def text_block(r: Result) -> str:
+    """A few lines a person reads in a terminal."""
+    rec = r.listing
+    where = " ".join(p for p in (rec.source, rec.id) if p)
+    if r.business is None:
+        best = (
+            f" (best candidate {r.match.candidate}, {r.match.score:.2f})"
+            if r.match.candidate
+            else ""
+        )
+        return f"{where}: not identified{best}: {'; '.join(r.match.evidence)}\n\n"
+    how = "given" if r.match is None else f"identified, score {r.match.score:.2f}"
+    lines = [f"{where} -> {r.business.record.id} {r.business.record.name} ({how})"]
+    for v in r.verdicts:
+        flag = "" if v.severity == "none" else f" [{v.severity}]"
+        lines.append(f"  {v.field:<8} {v.status:<8}{flag} {v.reason}")
+        if v.status in ("variant", "mismatch"):
+            lines.append(f"  {'':<8} yours: {v.canonical!r}  listing: {v.found!r}")
+    return "\n".join(lines) + "\n\n"
