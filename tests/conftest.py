@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-REALDATA = ROOT.parent / "shared" / "realdata"
+# ../shared/realdata beside the project, or wherever NAPAUDIT_REALDATA points.
+REALDATA = Path(os.environ.get("NAPAUDIT_REALDATA") or ROOT.parent / "shared" / "realdata")
+
+# The same examples on every run, so that CI never fails by chance; HYPOTHESIS_PROFILE=explore
+# draws new ones (and more of them) to look for new counterexamples.
+settings.register_profile("default", derandomize=True)
+settings.register_profile("explore", derandomize=False, max_examples=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def realdata(*parts: str) -> Path:

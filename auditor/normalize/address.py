@@ -142,7 +142,12 @@ def _unlisted_suffixes(text: str) -> tuple[str, dict[str, str]]:
         if not key or key in _SUFFIXES or not (usps := _suffix(word)):
             continue
         following = _clean(tokens[i + 1]) if i + 1 < len(tokens) else ""
-        ends_street = not following or following in _UNITS or following in _DIRECTIONALS
+        ends_street = (
+            not following
+            or following.startswith("#")
+            or following in _UNITS
+            or following in _DIRECTIONALS
+        )
         if token.endswith(",") or ends_street:
             tokens[i] = usps + ("," if token.endswith(",") else "")
             respelled[usps] = word
