@@ -11,7 +11,7 @@ from functools import lru_cache
 from auditor.normalize.address import Address
 from auditor.normalize.hours import day_differences
 from auditor.normalize.name import word_difference
-from auditor.normalize.place import city_standing, zip_info
+from auditor.normalize.place import alias_of, city_standing, zip_info
 from auditor.normalize.record import Normalized
 from auditor.normalize.text import words
 
@@ -164,6 +164,10 @@ def compare_city(c: Normalized, f: Normalized) -> Level:
         return "usps_acceptable", f"'{f.city}' is a USPS-accepted name for ZIP {zip5}"
     if standing == "known":
         return "usps_known", f"'{f.city}' is a name for ZIP {zip5}; USPS prefers '{preferred}'"
+    state = c.state or f.state
+    if standing == "unknown" and state:  # no ZIP on either side: what USPS ties in the state
+        if usps := alias_of(f.city, c.city, state) or alias_of(c.city, f.city, state):
+            return "usps_known", f"'{f.city}' and '{c.city}' name one place ({usps}, {state})"
     return "differs", f"'{f.city}' ≠ '{c.city}'"
 
 

@@ -80,6 +80,10 @@ def test_verdict_and_reason(field, mine, theirs, status, reason):
          "variant", "'Saint Louis' = 'St. Louis'"),
         ({"city": "Beverly Hills", "zip": "90210"}, {"city": "Los Angeles", "zip": "90210"},
          "mismatch", "'Los Angeles' ≠ 'Beverly Hills'"),
+        ({"city": "New York", "state": "NY"}, {"city": "New York City", "state": "NY"},
+         "variant", "'New York City' and 'New York' name one place (New York, NY)"),
+        ({"city": "Brooklyn", "state": "NY"}, {"city": "New York City", "state": "NY"},
+         "mismatch", "'New York City' ≠ 'Brooklyn'"),
     ],
 )  # fmt: skip
 def test_city_verdicts_use_usps_names(mine, theirs, status, reason):

@@ -8,6 +8,7 @@ for 10019). The auditor uses them so "New York City" = "New York" is a data fact
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -65,6 +66,24 @@ def _zip_index() -> dict[str, ZipInfo]:
             known=tuple(row.get("unacceptable_cities") or ()),
         )
     return index
+
+
+@cache
+def _state_aliases() -> dict[tuple[str, str], frozenset[str]]:
+    """(state, a city name in use) -> the USPS city names of the ZIPs that name stands for."""
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for info in _zip_index().values():
+        for name in (*info.acceptable, *info.known):
+            aliases[(info.state, city_key(name))].add(info.city)
+    return {key: frozenset(names) for key, names in aliases.items()}
+
+
+def alias_of(city: str, other: str, state: str) -> str:
+    """The USPS city that `city` is another name for, when that city is `other` (in `state`);
+    '' when USPS does not tie them. For records without a ZIP: 'New York City' -> 'New York'."""
+    key = city_key(other)
+    names = _state_aliases().get((state, city_key(city)), ())
+    return next((name for name in names if city_key(name) == key), "")
 
 
 def zip_info(zip5: str) -> ZipInfo | None:
