@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from auditor.audit import compare_records
+from auditor.catalog import CatalogError, load_catalog
 from auditor.records import InputError, RowProblem, read_records
 from auditor.store import Store, default_path
 from reports.export import FORMATS, Writer
@@ -139,6 +141,36 @@ def demo(db_path: str) -> None:
     businesses, listing_records, problems = _read_inputs(str(canonical), str(listings))
     run_compare(businesses, listing_records, problems, str(listings), "text", "-", db_path,
                 str(canonical))  # fmt: skip
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: a table; json: all fields.")  # fmt: skip
+def sources(fmt: str) -> None:
+    """List the sources napaudit knows: kind, weight, what each feeds, how it is checked.
+
+    The catalog is data/sources.toml; weights (1-10) say how much a wrong value there costs,
+    and an aggregator's errors spread to every source it feeds.
+
+    \b
+    Example:
+      napaudit sources
+      napaudit sources --format json
+    """
+    try:
+        catalog = load_catalog()
+    except CatalogError as exc:
+        raise InputProblem(str(exc)) from None
+    if fmt == "json":
+        rows = [dict(s.__dict__) for s in catalog.values()]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{'id':<18} {'kind':<10} {'weight':>6}  {'found by':<8} {'checked':<8} feeds")
+    for s in catalog.values():
+        feeds = ", ".join(s.feeds) if s.feeds else ""
+        checked = "yes" if s.checkable else "no"
+        click.echo(f"{s.id:<18} {s.kind:<10} {s.weight:>6}  {s.find:<8} {checked:<8} {feeds}")
+    click.echo(f"{len(catalog)} sources; weights and reasons in data/sources.toml", err=True)
 
 
 def main() -> None:
