@@ -1,0 +1,59 @@
+"""Time spiders.extract on real pages: pages per second over the 51 "contact us" pages, and the
+time each directory page takes.
+
+    .venv/bin/python bench/extract.py              # 5 rounds over the contact pages
+    .venv/bin/python bench/extract.py --rounds 1
+
+The pages are read into memory first, so the figure is the extraction alone (decoding, parsing,
+extruct where the page carries markup, text). One-time costs are paid before timing (imports,
+the zipcodes index, ~0.8 s). The first round is the figure for pages never seen before; later
+rounds reuse the memoized usaddress and phone parses of the same strings, as a re-crawl would.
+Needs ../shared/realdata (or NAPAUDIT_REALDATA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from spiders.extract import extract  # noqa: E402 - after the path set-up above
+
+REALDATA = Path(os.environ.get("NAPAUDIT_REALDATA") or ROOT.parent / "shared" / "realdata")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    pages_dir = REALDATA / "pages"
+    if not pages_dir.exists():
+        sys.exit(f"real data not present: {pages_dir}")
+
+    contact = [p.read_bytes() for p in sorted((pages_dir / "us-contact-pages/source").glob("*"))]
+    extract("<p>1 Main St, Springfield, IL 62701</p>")  # imports and the ZIP index, untimed
+    size = sum(map(len, contact)) / len(contact) / 1024
+    print(f"{len(contact)} contact pages, {size:.0f} KB on average")
+    for round_ in range(args.rounds):
+        start = time.perf_counter()
+        found = sum(len(extract(html)) for html in contact)
+        elapsed = time.perf_counter() - start
+        label = "first round (new pages)" if round_ == 0 else f"round {round_ + 1} (seen pages)"
+        print(f"  {label:26} {len(contact) / elapsed:6.1f} pages/s  ({found} businesses)")
+
+    for path in sorted((pages_dir / "directories").glob("*.html")):
+        html = path.read_bytes()
+        start = time.perf_counter()
+        found = extract(html)
+        elapsed = time.perf_counter() - start
+        print(f"{path.name}: {len(html) / 1024:.0f} KB, {len(found)} businesses, "
+              f"{elapsed * 1000:.0f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

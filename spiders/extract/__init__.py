@@ -1,0 +1,53 @@
+"""Every business a web page shows: name, address, phone, website, hours, and how each was found.
+
+No crawler is needed: `extract` works on the HTML text, so `napaudit extract FILE` and every spider
+share it. Methods, most trusted first: schema.org markup (JSON-LD, microdata, RDFa), hCard, the
+JSON state of JavaScript apps, listing cards, then the page's plain text (tel: links, phone numbers,
+addresses, the name from og:site_name, the title, the h1 or the logo), which also fills the fields
+the markup left empty. Values are kept as the page shows them, squashed; normalizing is the
+auditor's job (auditor.normalize), since the raw value is the evidence in a finding.
+"""
+
+from __future__ import annotations
+
+from spiders.extract import appstate
+from spiders.extract.cards import card_businesses
+from spiders.extract.links import place_links
+from spiders.extract.model import Business, dedupe, merge, rank, same_business
+from spiders.extract.page import Page
+from spiders.extract.structured import structured_businesses
+from spiders.extract.text import shows_no_business, text_business
+
+__all__ = ["Business", "extract"]
+
+LISTING_PAGE = 3  # this many businesses make a page a list: no page-level business is read then
+
+
+def extract(html: str | bytes, url: str = "") -> list[Business]:
+    """Every business the page shows, best first (most complete / most reliable first)."""
+    page = Page.load(html, url)
+    if page.root is None:
+        return []
+    found = dedupe(structured_businesses(page) + appstate.businesses(page))
+    listing = len(found) >= LISTING_PAGE
+    if not listing:
+        cards = card_businesses(page)
+        if cards:
+            found = dedupe(found + cards)
+            listing = True
+    if not listing and not shows_no_business(page):
+        _add_text(found, text_business(page))
+    place_links(found, page, listing)
+    return rank(found)
+
+
+def _add_text(found: list[Business], text: Business) -> None:
+    """The text fills the gaps of the record it describes (or of the best one); alone, it is
+    the page's business."""
+    if not (text.name or text.phone or text.address or text.city):
+        return
+    if not found:
+        found.append(text)
+        return
+    twin = next((b for b in found if same_business(b, text)), None)
+    merge(twin or rank(found)[0], text)

@@ -1,0 +1,140 @@
+"""The extracted business, and how records of one business found by two methods are merged."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+
+from auditor.normalize.phone import normalize_phone
+from auditor.normalize.text import squash, words
+
+FIELDS = ("name", "address", "city", "state", "zip", "country", "phone", "website", "hours")
+_NAP = ("name", "address", "city", "state", "zip", "phone")
+
+# How much a method is trusted: markup written for machines beats text read by heuristics.
+RELIABILITY = {
+    "json-ld": 3,
+    "microdata": 3,
+    "rdfa": 3,
+    "hcard": 3,
+    "app-state": 3,
+    "meta": 2,
+    "tel-link": 2,
+    "address-tag": 2,
+    "listing-card": 1,
+}
+
+
+@dataclass
+class Business:
+    name: str = ""
+    address: str = ""  # street line only (number, street, suite), as the page shows it
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""  # as shown ("US", "USA", "United States"...), "" when not shown
+    phone: str = ""  # as the page shows it (raw text, not normalized)
+    website: str = ""  # the business's own website
+    hours: object = ""  # text, or the structured schema.org value (list/dict) as found
+    url: str = ""  # the business's detail page on a multi-listing page (absolute), else ""
+    method: dict[str, str] = field(default_factory=dict)  # field -> how it was found
+
+    def as_dict(self) -> dict:
+        out = {name: getattr(self, name) for name in FIELDS}
+        out["method"] = dict(self.method)
+        if self.url:
+            out["url"] = self.url
+        return out
+
+    def set(self, name: str, value: object, method: str) -> bool:
+        """Fill `name` when it is empty; strings are squashed. True when the value was taken."""
+        if isinstance(value, str) or value is None:
+            value = squash(value)
+        if not value or getattr(self, name):
+            return False
+        setattr(self, name, value)
+        if method:
+            self.method[name] = method
+        return True
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for name in _NAP if getattr(self, name))
+
+    @property
+    def reliability(self) -> int:
+        return max((RELIABILITY.get(m, 0) for m in self.method.values()), default=0)
+
+
+_PLACE = ("address", "city", "state", "zip", "country")
+
+
+def merge(into: Business, other: Business) -> Business:
+    """`into` keeps its values; `other` fills the fields `into` lacks (with their methods).
+
+    The address parts go together: they are taken from `other` only when `into` has none, or
+    when both show the same ZIP or street, so that a city never joins another address's street.
+    """
+    same_place = not any(getattr(into, f) for f in _PLACE) or _same_place(into, other)
+    for f in fields(Business):
+        if f.name == "method" or (f.name in _PLACE and not same_place):
+            continue
+        into.set(f.name, getattr(other, f.name), other.method.get(f.name, ""))
+    return into
+
+
+def _same_place(a: Business, b: Business) -> bool:
+    zips = (a.zip[:5], b.zip[:5])
+    streets = (street_key(a.address), street_key(b.address))
+    return (all(zips) and zips[0] == zips[1]) or (all(streets) and streets[0] == streets[1])
+
+
+def name_key(name: str) -> str:
+    return " ".join(words(name))
+
+
+def phone_key(phone: str) -> str:
+    parsed = normalize_phone(phone, "US") if phone else None
+    return parsed.e164 if parsed and parsed.valid else ""
+
+
+def street_key(address: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", address.lower())
+
+
+def keys(business: Business) -> tuple[str, str, str]:
+    """What identifies a business on one page: its name, phone and street, compared loosely."""
+    return name_key(business.name), phone_key(business.phone), street_key(business.address)
+
+
+def same_business(a: Business, b: Business) -> bool:
+    return _same_keys(keys(a), keys(b))
+
+
+def _same_keys(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One business when a shared identifier agrees and none disagrees.
+
+    Name, phone and street each decide only when both records carry them: a chain's branches
+    share a name but not a phone or street, so any disagreement keeps them apart.
+    """
+    shared = [(x, y) for x, y in zip(a, b, strict=True) if x and y]
+    return bool(shared) and all(x == y for x, y in shared)
+
+
+def dedupe(found: list[Business]) -> list[Business]:
+    """Merge records of the same business, in order: the earlier (more trusted) record wins."""
+    kept: list[tuple[Business, tuple[str, str, str]]] = []
+    for business in found:
+        own = keys(business)
+        twin = next((i for i, (_, k) in enumerate(kept) if _same_keys(k, own)), None)
+        if twin is None:
+            kept.append((business, own))
+        else:
+            merged = merge(kept[twin][0], business)
+            kept[twin] = (merged, keys(merged))
+    return [business for business, _ in kept]
+
+
+def rank(found: list[Business]) -> list[Business]:
+    """Best first: the most complete, then the most reliable; page order among equals."""
+    return sorted(found, key=lambda b: (-b.filled, -b.reliability))
