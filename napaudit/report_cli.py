@@ -1,0 +1,55 @@
+"""`napaudit report`: the ranked fixes, scores and history of a run, as HTML, CSV or JSON.
+
+The command is registered on the `cli` group in napaudit/cli.py; the work is done by
+reports.build.write_report, which the `audit` and `demo` commands call too.
+"""
+
+from __future__ import annotations
+
+import click
+
+from napaudit.options import CONTEXT, InputProblem, db_option
+from reports.build import DEFAULT_OUT, FORMATS, write_report
+from reports.load import ReportError
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--business", metavar="ID", help="Report on this business only (its id).")
+@click.option("--all", "all_", is_flag=True,
+              help="Report on every business of the run (the default).")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True,
+              help="html: a page per business and index.html for the portfolio; csv: one row "
+                   "per fix; json: everything, for other tools.")  # fmt: skip
+@click.option("--out", type=click.Path(file_okay=False), default=DEFAULT_OUT, show_default=True,
+              help="Folder to write the report into (created if needed).")  # fmt: skip
+@db_option
+@click.option("--run", "run_id", type=int, metavar="ID",
+              help="Report on this run.  [default: the latest finished run]")  # fmt: skip
+@click.option("--config", type=click.Path(dir_okay=False),
+              help="TOML file of [sources] and [severity] weights.  [default: napaudit.toml "
+                   "in this folder, if there is one]")  # fmt: skip
+def report(
+    business: str | None, all_: bool, fmt: str, out: str, db_path: str, run_id: int | None,
+    config: str | None,
+) -> None:  # fmt: skip
+    """Rank what to fix first for each business, with its score, and write the report.
+
+    Reads a run from the database (the latest unless --run is given): every problem found on a
+    business's listings is ranked by the source's weight, the problem's severity, how many
+    sources the source feeds and how many show the same wrong value; a wrong value copied to
+    several sources is traced to its likely origin. Prints the paths written.
+
+    \b
+    Example:
+      napaudit report
+      napaudit report --business harbor-lane --out reports/
+      napaudit report --format csv --run 3 --config weights.toml
+    """
+    if business is not None and all_:
+        raise InputProblem("use --business ID or --all, not both")
+    try:
+        paths = write_report(db_path, out, fmt, business=business, run_id=run_id, config=config)
+    except ReportError as exc:
+        raise InputProblem(str(exc)) from None
+    for path in paths:
+        click.echo(str(path))

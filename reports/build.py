@@ -1,0 +1,240 @@
+"""Build the reports from the store: one plain structure per business (what the JSON report
+holds), rendered as HTML pages, a CSV of fixes or one JSON file.
+
+`write_report` is the one entry point: `napaudit report` and the commands that end with a
+report (`audit`, `demo`) call it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from auditor.models import FIELDS
+from reports.config import Weights, load_weights
+from reports.load import Listing, ReportError, Snapshot, load_snapshot
+from reports.priority import OPTIONAL, Fix, rank_fixes
+from reports.scores import accuracy, business_score, field_scores, source_scores
+from reports.wording import field_label, fix_parts, sentence, source_name
+
+FORMATS = ("html", "csv", "json")
+FORMAT_VERSION = 1
+DEFAULT_OUT = "napaudit-report"
+
+
+def write_report(
+    db_path: str | Path,
+    out_dir: str | Path = DEFAULT_OUT,
+    fmt: str = "html",
+    business: str | None = None,
+    run_id: int | None = None,
+    config: str | Path | None = None,
+) -> list[Path]:
+    """Write the report of run `run_id` (default: the latest finished run) into `out_dir`.
+
+    html: one page per business plus the portfolio page index.html (with `business`, only that
+    business's page); csv: one row per fix (fixes.csv, or <business>.csv); json: everything
+    (report.json, or <business>.json). Returns the paths written. Raises ReportError (a
+    ConfigError for a bad config file) for anything the user can fix.
+    """
+    from reports import render  # jinja2 loads when a report is written, not at every CLI start
+
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown report format '{fmt}' (use {', '.join(FORMATS)})")
+    weights = load_weights(config)
+    snapshot = load_snapshot(db_path, run_id)
+    data = build(snapshot, weights, business)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"{out}: cannot create the folder ({exc.strerror})") from None
+    if fmt == "html":
+        return render.write_html(data, out, portfolio=business is None)
+    stem = data["businesses"][0]["slug"] if business else None
+    if fmt == "csv":
+        return [render.write_csv(data, out / f"{stem or 'fixes'}.csv")]
+    return [render.write_json(data, out / f"{stem or 'report'}.json")]
+
+
+def build(snapshot: Snapshot, weights: Weights, business: str | None = None) -> dict:
+    """The whole report as plain data: run, weights and every business (or just `business`)."""
+    if business is not None and business not in snapshot.businesses:
+        known = ", ".join(list(snapshot.businesses)[:5])
+        more = ", ..." if len(snapshot.businesses) > 5 else ""
+        raise ReportError(
+            f"{snapshot.db_path}: no business '{business}' in run {snapshot.run.id} "
+            f"(businesses: {known}{more})"
+        )
+    ids = [business] if business is not None else list(snapshot.businesses)
+    slugs = _slugs(ids)
+    return {
+        "format_version": FORMAT_VERSION,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": snapshot.db_path,
+        "run": _run(snapshot.run),
+        "runs": [_run(r) for r in snapshot.runs],
+        "weights": {
+            "config": weights.path,
+            "sources": weights.sources,
+            "severity": weights.severity,
+        },
+        "businesses": [business_report(snapshot, b, weights, slugs[b]) for b in ids],
+    }
+
+
+def business_report(snapshot: Snapshot, business_id: str, weights: Weights, slug: str) -> dict:
+    """Everything about one business in the chosen run, and its score in earlier runs."""
+    business = snapshot.businesses[business_id]
+    listings = snapshot.current(business_id)
+    checked = [x for x in listings if x.checked]
+    duplicates = _duplicates(checked, weights)
+    duplicated = {d["source"] for d in duplicates}
+    fixes = [_fix(f, weights, duplicated) for f in rank_fixes(snapshot, business_id, weights)]
+    history = _history(snapshot, business_id, weights)
+    score = business_score(checked, weights)
+    earlier = [h for h in history if h["run_id"] < snapshot.run.id]
+    previous = earlier[-1]["score"] if earlier and score is not None else None
+    return {
+        "id": business_id,
+        "name": business.raw.get("name") or business_id,
+        "slug": slug,
+        "page": f"{slug}.html",
+        "canonical": business.raw,
+        "score": score,
+        "previous_score": previous,
+        "trend": round(score - previous, 1) if score is not None and previous is not None else None,
+        "urgent": sum(1 for f in fixes if f["kind"] != OPTIONAL and f["severity"] == "high"),
+        "scores": {"sources": source_scores(checked), "fields": field_scores(checked, weights)},
+        "fixes": fixes,
+        "root_causes": [_root(f) for f in fixes if f["kind"] == "root_cause"],
+        "listings": [_listing(x, weights) for x in checked],
+        "not_checked": [_not_checked(x, weights) for x in listings if not x.checked],
+        "duplicates": duplicates,
+        "history": history,
+    }
+
+
+def _fix(fix: Fix, weights: Weights, duplicated: set[str]) -> dict:
+    parts = fix_parts(fix, weights.catalog, duplicated)
+    return {
+        "rank": fix.rank,
+        "kind": fix.kind,
+        "source": fix.source,
+        "source_name": source_name(fix.source, weights.catalog),
+        "listing_key": fix.listing_key or None,
+        "field": fix.field,
+        "field_label": field_label(fix.field),
+        "action": fix.action,
+        "from": fix.found,
+        "to": fix.canonical,
+        "severity": fix.severity,
+        "priority": fix.priority,
+        "reason": fix.reason,
+        "fix_url": fix.fix_url or None,
+        "listing_url": fix.listing_url or None,
+        "root_cause": fix.root_cause or None,
+        "shared_with": list(fix.shared_with),
+        "text": sentence(parts),
+        "parts": [{"text": text, "role": role} for text, role in parts],
+    }
+
+
+def _root(fix: dict) -> dict:
+    return {
+        "rank": fix["rank"],
+        "field": fix["field"],
+        "wrong_value": fix["from"],
+        "right_value": fix["to"],
+        "sources": fix["shared_with"],
+        "origin": fix["source"],
+        "origin_name": fix["source_name"],
+        "fix_url": fix["fix_url"],
+    }
+
+
+def _listing(listing: Listing, weights: Weights) -> dict:
+    value = accuracy(listing)
+    order = [f for f in FIELDS if f in listing.findings]
+    order += sorted(set(listing.findings) - set(order))
+    return {
+        "source": listing.source,
+        "source_name": source_name(listing.source, weights.catalog),
+        "listing_key": listing.key,
+        "url": listing.url or None,
+        "linked_by": listing.linked_by or None,
+        "match_score": listing.match_score,
+        "accuracy": round(100 * value, 1) if value is not None else None,
+        "fields": [_finding(listing.findings[f]) for f in order],
+    }
+
+
+def _finding(finding) -> dict:
+    return {
+        "field": finding.field,
+        "field_label": field_label(finding.field),
+        "status": finding.status,
+        "canonical": finding.canonical,
+        "found": finding.found,
+        "reason": finding.reason,
+        "severity": finding.severity,
+    }
+
+
+def _not_checked(listing: Listing, weights: Weights) -> dict:
+    reason = listing.outcome_reason
+    if listing.outcome == "ok":  # stored as fetched, but nothing on it could be judged
+        reason = reason or "nothing on the listing could be compared with your record"
+    return {
+        "source": listing.source,
+        "source_name": source_name(listing.source, weights.catalog),
+        "listing_key": listing.key,
+        "url": listing.url or None,
+        "outcome": listing.outcome,
+        "reason": reason,
+    }
+
+
+def _duplicates(checked: list[Listing], weights: Weights) -> list[dict]:
+    by_source: dict[str, list[Listing]] = defaultdict(list)
+    for listing in checked:
+        by_source[listing.source].append(listing)
+    return [
+        {
+            "source": source,
+            "source_name": source_name(source, weights.catalog),
+            "listings": [{"listing_key": x.key, "url": x.url or None} for x in xs],
+        }
+        for source, xs in sorted(by_source.items())
+        if len({x.key for x in xs}) > 1
+    ]
+
+
+def _history(snapshot: Snapshot, business_id: str, weights: Weights) -> list[dict]:
+    """The business's score in each run up to the chosen one that checked any of its listings."""
+    out = []
+    for run in snapshot.runs:
+        score = business_score(snapshot.of(run.id, business_id), weights)
+        if score is not None:
+            out.append({"run_id": run.id, "started_at": run.started_at, "score": score})
+    return out
+
+
+def _run(run) -> dict:
+    return {"id": run.id, "command": run.command, "started_at": run.started_at,
+            "status": run.status}  # fmt: skip
+
+
+def _slugs(ids: list[str]) -> dict[str, str]:
+    """A safe, unique file name stem per business id (ids may hold '/', '..' or spaces)."""
+    out, taken = {}, {"index"}
+    for business_id in ids:
+        base = re.sub(r"[^A-Za-z0-9_-]+", "-", business_id).strip("-")[:80] or "business"
+        slug, n = base, 2
+        while slug.lower() in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug.lower())
+        out[business_id] = slug
+    return out

@@ -1,0 +1,73 @@
+"""Scores, 0-100: how accurately a business is listed, overall, per source and per field.
+
+A checked listing's accuracy is the share of the field weights (auditor.fields SPECS) that it
+gets right: the weights of the fields judged match or variant, over the weights of every field
+the owner's record has (match, variant, mismatch or missing; a field only the listing shows
+cannot be checked and does not count). A business's score is the mean of its listings'
+accuracies, each weighted by its source's weight, times 100. Listings that were not checked
+(not found, blocked, an error) are left out of every score and listed with their reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from auditor.fields import SPECS
+from reports.config import Weights
+from reports.load import Listing
+
+JUDGED = ("match", "variant", "mismatch", "missing")  # the owner's record has the field
+RIGHT = ("match", "variant")
+
+
+def accuracy(listing: Listing) -> float | None:
+    """Share (0-1) of the field weight this listing gets right; None when nothing was judged."""
+    total = right = 0.0
+    for finding in listing.findings.values():
+        if finding.status not in JUDGED or finding.field not in SPECS:
+            continue
+        weight = SPECS[finding.field].weight
+        total += weight
+        if finding.status in RIGHT:
+            right += weight
+    return right / total if total else None
+
+
+def business_score(listings: Iterable[Listing], weights: Weights) -> float | None:
+    """Source-weighted mean of the checked listings' accuracies, 0-100; None if none checked."""
+    pairs = [(weights.source(x.source), accuracy(x)) for x in listings if x.checked]
+    pairs = [(w, a) for w, a in pairs if a is not None]
+    total = sum(w for w, _ in pairs)
+    return _round(100 * sum(w * a for w, a in pairs) / total) if total else None
+
+
+def source_scores(listings: Iterable[Listing]) -> dict[str, float]:
+    """Source -> mean accuracy of its checked listings (a duplicate counts as a listing), 0-100."""
+    by_source: dict[str, list[float]] = defaultdict(list)
+    for listing in listings:
+        value = accuracy(listing) if listing.checked else None
+        if value is not None:
+            by_source[listing.source].append(value)
+    return {s: _round(100 * sum(v) / len(v)) for s, v in sorted(by_source.items())}
+
+
+def field_scores(listings: Iterable[Listing], weights: Weights) -> dict[str, float]:
+    """Field -> source-weighted share of checked listings showing it right, 0-100."""
+    right: dict[str, float] = defaultdict(float)
+    total: dict[str, float] = defaultdict(float)
+    for listing in listings:
+        if not listing.checked:
+            continue
+        weight = weights.source(listing.source)
+        for finding in listing.findings.values():
+            if finding.status in JUDGED:
+                total[finding.field] += weight
+                right[finding.field] += weight if finding.status in RIGHT else 0
+    order = list(SPECS)
+    fields = sorted(total, key=lambda f: order.index(f) if f in order else len(order))
+    return {f: _round(100 * right[f] / total[f]) for f in fields if total[f]}
+
+
+def _round(value: float) -> float:
+    return round(value, 1)
