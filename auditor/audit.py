@@ -14,7 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 
-from auditor.identify import Identifier, Match
+from auditor.identify import Identifier, Match, score_pair
 from auditor.judge import judge
 from auditor.models import Record, Result, Verdict
 from auditor.normalize.record import Normalized, normalize_record
@@ -105,3 +105,38 @@ def _assemble(listings, by_id, start: int, judged: list[Judged]) -> Iterator[Res
     for offset, (normalized, match, business_id, verdicts) in enumerate(judged):
         business = by_id[business_id] if business_id else None
         yield Result(listings[start + offset], normalized, match, business, verdicts)
+
+
+PAGE_FIELDS = ("name", "address", "city", "state", "zip", "country", "phone", "website", "hours")
+
+
+def judge_page(
+    business: Normalized, found: list[dict], source: str, url: str, fetched_at: str = ""
+) -> Result:
+    """Judge the business a fetched page shows against the canonical `business`.
+
+    A page may show several businesses (a sidebar of others, a chain's locations): the one
+    judged is the one that scores best against `business`, and its score is kept as evidence.
+    """
+    best: tuple[float, list[str], Normalized] | None = None
+    for values in found:
+        record = Record(id=url, source=source, url=url, business_id=business.record.id,
+                        **{f: values.get(f) or "" for f in PAGE_FIELDS})  # fmt: skip
+        record.country = record.country or business.record.country
+        candidate = normalize_record(record)
+        score, evidence = score_pair(business, candidate)
+        if best is None or score > best[0]:
+            best = (score, evidence, candidate)
+    score, evidence, listing = best
+    match = Match(business.record.id, round(score, 3), business.record.id, evidence)
+    normalized = json.dumps(listing.as_dict(), ensure_ascii=False)
+    return Result(listing.record, normalized, match, business, judge(business, listing),
+                  fetched_at=fetched_at)  # fmt: skip
+
+
+def not_checked(
+    business: Normalized, source: str, url: str, outcome: str, reason: str, fetched_at: str = ""
+) -> Result:
+    """A listing whose page could not be checked: no verdicts, only why."""
+    record = Record(id=url, source=source, url=url, business_id=business.record.id)
+    return Result(record, "", None, business, [], outcome, reason, fetched_at)

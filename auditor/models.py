@@ -104,16 +104,23 @@ class Verdict(NamedTuple):
 
 @dataclass
 class Result:
-    """One listing, the business it was judged against (if any) and the verdicts."""
+    """One listing, the business it was judged against (if any) and the verdicts.
+
+    A listing that could not be checked (a page blocked, gone or timed out) has an `outcome`
+    other than "ok", a reason, and no verdicts: it is "not checked", never "missing".
+    """
 
     listing: Record
     normalized: str  # the listing's normalized values, as the JSON the store keeps
-    match: Match | None  # None when the business was given
+    match: Match | None  # identification, or the choice among the businesses a page shows
     business: Normalized | None
     verdicts: list[Verdict] = field(default_factory=list)
+    outcome: str = "ok"  # ok | not_found | blocked | error
+    outcome_reason: str = ""
+    fetched_at: str = ""
 
     @property
     def linked_by(self) -> str | None:
         if self.business is None:
             return None
-        return "given" if self.match is None else "identified"
+        return "given" if self.listing.business_id is not None else "identified"

@@ -17,7 +17,7 @@ from typing import Literal
 
 from auditor.models import Record
 
-Kind = Literal["canonical", "listings"]
+Kind = Literal["canonical", "listings", "targets"]
 
 # Field -> the header spellings that mean it, compared after lower-casing and dropping
 # everything but letters and digits ("ZIP Code" -> "zipcode").
@@ -52,7 +52,17 @@ _ALIASES: dict[Kind, dict[str, list[str]]] = {
         "website": ["website", "websiteurl", "web", "homepage", "webaddress"],
     },
 }  # fmt: skip
-_REQUIRED: dict[Kind, tuple[str, ...]] = {"canonical": ("id", "name"), "listings": ("listing_id",)}
+_ALIASES["targets"] = {
+    "business_id": ["businessid", "id", "clientid", "storecode", "canonicalid"],
+    "source": ["source", "site", "directory", "publisher", "platform"],
+    "url": ["url", "listingurl", "link", "pageurl"],
+}
+_REQUIRED: dict[Kind, tuple[str, ...]] = {
+    "canonical": ("id", "name"),
+    "listings": ("listing_id",),
+    "targets": ("business_id", "source", "url"),
+}
+_IDENT: dict[Kind, str] = {"canonical": "id", "listings": "listing_id", "targets": "url"}
 
 
 class InputError(Exception):
@@ -276,9 +286,9 @@ def _build(rows, kind: Kind, path: str) -> tuple[list[Record], list[RowProblem]]
         record = _record(row, row_map, kind, path, line, problems)
         if record is None:
             continue
-        key = (record.source, record.id)
+        key = (record.business_id or "", record.source, record.id)
         if key in seen:
-            what = "id" if kind == "canonical" else "listing_id"
+            what = _IDENT[kind]
             problems.append(
                 RowProblem(
                     path, line, what, f"duplicate {what} '{record.id}' (first on line {seen[key]})"
@@ -307,11 +317,21 @@ def _record(
             problems.append(RowProblem(path, line, header, problem))
             return None
         values[fld] = clean
-    ident_field = "id" if kind == "canonical" else "listing_id"
+    ident_field = _IDENT[kind]
     for fld in _REQUIRED[kind]:
         if not str(values.get(fld, "")).strip():
             problems.append(RowProblem(path, line, _header_for(mapping, fld), f"empty {fld}"))
             return None
+    if kind == "targets":
+        url = str(values["url"]).strip()
+        if not re.match(r"^https?://[^\s/]+", url, re.I):
+            problems.append(RowProblem(path, line, _header_for(mapping, "url"),
+                                       f"'{url}' is not an http(s) address"))  # fmt: skip
+            return None
+        values["url"] = url
+    if kind == "targets":
+        values["id"] = values["url"]  # a listing URL is its own key
+        ident_field = "id"
     return Record(
         id=str(values.pop(ident_field)).strip(),
         business_id=(str(values.pop("business_id", "")).strip() or None),

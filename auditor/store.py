@@ -120,6 +120,16 @@ class Store:
                     batch = []
             self._save_results(run_id, batch, versions)
 
+    def save_businesses(self, run_id: int, businesses: Iterable[Normalized]) -> dict[str, str]:
+        """Store a run's businesses in one transaction; returns id -> version."""
+        with self.db.atomic():
+            return self._save_businesses(run_id, businesses)
+
+    def save_results(self, run_id: int, results: list[Result], versions: dict[str, str]) -> None:
+        """Store one batch of a run's results in one transaction (a crawl stores as it goes)."""
+        with self.db.atomic():
+            self._save_results(run_id, results, versions)
+
     def _save_businesses(self, run_id: int, businesses: Iterable[Normalized]) -> dict[str, str]:
         rows, history, versions = [], [], {}
         for b in businesses:
@@ -136,23 +146,59 @@ class Store:
         listings, history, findings = [], [], []
         for r in results:
             rec = r.listing
-            raw = _raw(rec)
-            version = version_of((*raw, rec.url, rec.business_id or ""))
-            listings.append((rec.source, rec.id, version, rec.url, rec.business_id,
-                             *map(_text, raw), r.normalized))  # fmt: skip
-            business_id = r.business.record.id if r.business else None
+            business_id = r.business.record.id if r.business else rec.business_id
             bversion = versions.get(business_id) if business_id else None
-            check_id = version_of((rec.source, rec.id, version, business_id or "", bversion or ""))
             score, evidence = (r.match.score, _json(r.match.evidence)) if r.match else (None, None)
+            version = check_id = None
+            if r.outcome == "ok":  # a page not checked shows nothing to store but why
+                raw = _raw(rec)
+                version = version_of((*raw, rec.url, rec.business_id or ""))
+                listings.append((rec.source, rec.id, version, rec.url, rec.business_id,
+                                 *map(_text, raw), r.normalized))  # fmt: skip
+                check_id = version_of((rec.source, rec.id, version, business_id or "",
+                                       bversion or ""))  # fmt: skip
+                findings.extend(
+                    (check_id, v.field, v.status, v.canonical, v.found, v.reason, v.severity,
+                     v.level)
+                    for v in r.verdicts
+                )  # fmt: skip
             history.append((run_id, rec.source, rec.id, version, rec.url, business_id, bversion,
-                            check_id, r.linked_by, score, evidence, "ok", None, None))  # fmt: skip
-            findings.extend(
-                (check_id, v.field, v.status, v.canonical, v.found, v.reason, v.severity, v.level)
-                for v in r.verdicts
-            )
+                            check_id, r.linked_by, score, evidence, r.outcome,
+                            r.outcome_reason or None, r.fetched_at or None))  # fmt: skip
         insert(self.db, "listings", LISTING_COLUMNS, listings)
         insert(self.db, "run_listings", RUN_LISTING_COLUMNS, history, replace=True)
         insert(self.db, "findings", FINDING_COLUMNS, findings)
+
+    def listings_done(self, run_id: int) -> set[tuple[str, str, str]]:
+        """(business_id, source, url) of every listing a run has stored: what --resume skips."""
+        rows = self.db.execute(
+            "select business_id, source, url from run_listings where run_id = ?", [run_id]
+        )
+        return {tuple(row) for row in rows}
+
+    def summary(self, run_id: int) -> list[dict]:
+        """Per business of a run: listings checked and not, mismatched and missing fields."""
+        sql = """
+            select rb.business_id,
+              sum(rl.outcome = 'ok') as checked,
+              sum(rl.outcome is not null and rl.outcome != 'ok') as not_checked,
+              coalesce(sum((select count(*) from findings f
+                            where f.check_id = rl.check_id and f.status = 'mismatch')), 0)
+                as mismatch,
+              coalesce(sum((select count(*) from findings f
+                            where f.check_id = rl.check_id and f.status = 'missing')), 0)
+                as missing
+            from run_businesses rb
+            left join run_listings rl
+              on rl.run_id = rb.run_id and rl.business_id = rb.business_id
+            where rb.run_id = ?
+            group by rb.business_id
+            order by rb.business_id
+        """
+        rows = self.db.execute(sql, [run_id]).fetchall()
+        keys = ("business_id", "checked", "not_checked", "mismatch", "missing")
+        return [dict(zip(keys, (row[0], *(v or 0 for v in row[1:])), strict=True))
+                for row in rows]  # fmt: skip
 
     def counts(self) -> dict[str, int]:
         return {name: self.db[name].count for name in self.db.table_names()}

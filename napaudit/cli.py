@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -12,28 +14,21 @@ import click
 from auditor.audit import compare_records
 from auditor.catalog import CatalogError, load_catalog
 from auditor.records import InputError, RowProblem, read_records
-from auditor.store import Store, default_path
+from auditor.store import Store
+from napaudit.options import CONTEXT, InputProblem, db_option
+from napaudit.report_cli import report
+from reports.build import DEFAULT_OUT, write_report
 from reports.export import FORMATS, Writer
+from reports.load import ReportError
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "terminal_width": 100, "max_content_width": 100}
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
 
-class InputProblem(click.ClickException):
-    """Bad input a user can fix: one line naming the file, line and column; exit code 2."""
-
-    exit_code = 2
-
-
-def db_option(func):
+def report_dir_option(func):
     return click.option(
-        "--db",
-        "db_path",
-        type=click.Path(dir_okay=False),
-        default=default_path,
-        show_default="napaudit.db, or $NAPAUDIT_DB",
-        help="SQLite database that keeps every run.",
-    )(func)
+        "--report", "report_dir", type=click.Path(file_okay=False), default=DEFAULT_OUT,
+        show_default=True, help="Folder for the HTML report written at the end.",
+    )(func)  # fmt: skip
 
 
 @click.group(context_settings=CONTEXT)
@@ -125,22 +120,168 @@ def _warn(problems: list[RowProblem]) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("clients", type=click.Path(dir_okay=False))
+@click.option(
+    "--listings",
+    "urls",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="CSV (or JSON) of business_id,source,url: the listing pages to check.",
+)
 @db_option
-def demo(db_path: str) -> None:
-    """Run an audit on the built-in samples and print what it finds.
+@click.option(
+    "--cache",
+    is_flag=True,
+    help="Keep fetched pages in an HTTP cache beside the database (for development).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted audit of the same files where it stopped.",
+)
+@click.option("--user-agent", help="Say who is crawling (default: napaudit and its web page).")
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between requests to one site (AutoThrottle adjusts it).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=20.0,
+    show_default=True,
+    help="Seconds before a page counts as timed out.",
+)
+@report_dir_option
+def audit(clients, urls, db_path, cache, resume, user_agent, delay, timeout, report_dir) -> None:
+    """Crawl each business's listing pages and judge what they show.
 
-    Compares the sample clients in data/samples/ with sample listings gathered from several
-    directories, and prints each finding for reading.
+    CLIENTS holds your businesses (as for compare). --listings names the pages to check, one
+    row per business_id, source (a catalog id, see `napaudit sources`) and url. Pages that are
+    blocked, gone or time out are reported as not checked, with the reason. Polite by default:
+    robots.txt obeyed, at most 2 requests at a time per site, an honest User-Agent.
+
+    \b
+    Example:
+      napaudit audit clients.csv --listings listing_urls.csv
+      napaudit audit clients.csv --listings listing_urls.csv --resume
+    """
+    from spiders.crawl import CrawlOptions  # Scrapy loads only for the commands that crawl
+
+    options = CrawlOptions(
+        user_agent=user_agent, delay=delay, timeout=timeout,
+        cache_dir=Path(f"{db_path}.httpcache") if cache else None,
+    )  # fmt: skip
+    _audit(clients, urls, db_path, options, resume, report_dir)
+
+
+def _audit(clients: str, urls: str, db_path: str, options, resume: bool, report_dir: str) -> None:
+    from napaudit.auditing import AuditInputError, run_audit, summary_table
+
+    try:
+        outcome = run_audit(clients, urls, db_path, options, resume=resume)
+    except AuditInputError as exc:
+        raise InputProblem(str(exc)) from None
+    _warn(outcome.problems)
+    click.echo(summary_table(outcome.summary))
+    not_checked = {k.rsplit("/", 1)[1]: v for k, v in outcome.stats.items()
+                   if k.startswith("napaudit/outcome/") and not k.endswith("/ok")}  # fmt: skip
+    if not_checked:
+        parts = ", ".join(
+            f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(not_checked.items())
+        )
+        click.echo(f"Not checked: {parts} (reasons in the report).")
+    if not outcome.finished:
+        click.echo(f"Interrupted: run {outcome.run_id} is kept; continue it with --resume.",
+                   err=True)  # fmt: skip
+        raise SystemExit(130)
+    click.echo(f"Stored as run {outcome.run_id} in {db_path}.")
+    try:
+        paths = write_report(db_path, report_dir, "html", run_id=outcome.run_id)
+    except ReportError as exc:
+        raise InputProblem(str(exc)) from None
+    index = next((p for p in paths if p.name == "index.html"), paths[0])
+    click.echo(f"Report: {index}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl",
+              show_default=True, help="jsonl: one object a line; json: one array.")  # fmt: skip
+@click.option("--user-agent", help="Say who is fetching (default: napaudit and its web page).")
+def extract(target: str, fmt: str, user_agent: str | None) -> None:
+    """Print the businesses a page shows: name, address, phone, website, hours.
+
+    TARGET is a URL or a saved HTML file. Structured data (JSON-LD, microdata, RDFa, hCard,
+    an embedded app state) comes first, then what the page's text shows; `method` says how each
+    value was found. Best match first.
+
+    \b
+    Example:
+      napaudit extract https://example.com/contact
+      napaudit extract saved-page.html --format json
+    """
+    rows = _extract(target, user_agent)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    if not rows:
+        click.echo(f"{target}: no business found on the page", err=True)
+
+
+def _extract(target: str, user_agent: str | None) -> list[dict]:
+    from spiders.crawl import CrawlOptions
+    from spiders.extract import extract as extract_page
+    from spiders.fetch import fetch_page
+
+    if not re.match(r"^https?://", target, re.I):
+        try:
+            html = Path(target).read_bytes()
+        except OSError as exc:
+            raise InputProblem(f"{target}: cannot be read ({exc.strerror})") from None
+        return [b.as_dict() for b in extract_page(html, Path(target).resolve().as_uri())]
+    listing = fetch_page(target, CrawlOptions(user_agent=user_agent, delay=0, retries=1))
+    if listing.outcome != "ok":
+        raise InputProblem(f"{target}: could not fetch the page ({listing.reason})")
+    return listing.found
+
+
+@cli.command(context_settings=CONTEXT)
+@db_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=3.0,
+    show_default=True,
+    help="Seconds before a sample page counts as timed out.",
+)
+@report_dir_option
+def demo(db_path: str, timeout: float, report_dir: str) -> None:
+    """Audit the sample clients against a local sample web, and show what it finds.
+
+    Serves data/sampleweb (fictional listings on ten directories, with planted problems and
+    pages that are blocked, gone or time out) on 127.0.0.1, audits data/samples/clients.csv
+    against it and prints the summary.
 
     \b
     Example:
       napaudit demo
       napaudit demo --db /tmp/demo.db
     """
-    canonical, listings = SAMPLES / "clients.csv", SAMPLES / "listings.csv"
-    businesses, listing_records, problems = _read_inputs(str(canonical), str(listings))
-    run_compare(businesses, listing_records, problems, str(listings), "text", "-", db_path,
-                str(canonical))  # fmt: skip
+    from napaudit.sampleweb import serving, write_demo_targets
+    from spiders.crawl import CrawlOptions
+
+    clients = str(SAMPLES / "clients.csv")
+    with serving() as web, tempfile.TemporaryDirectory() as tmp:
+        urls = Path(tmp) / "listing_urls.csv"
+        write_demo_targets(web, urls)
+        click.echo(f"Sample web serving on {web.base_url}", err=True)
+        options = CrawlOptions(delay=0, timeout=timeout, retries=1)
+        _audit(clients, str(urls), db_path, options, False, report_dir)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -171,6 +312,9 @@ def sources(fmt: str) -> None:
         checked = "yes" if s.checkable else "no"
         click.echo(f"{s.id:<18} {s.kind:<10} {s.weight:>6}  {s.find:<8} {checked:<8} {feeds}")
     click.echo(f"{len(catalog)} sources; weights and reasons in data/sources.toml", err=True)
+
+
+cli.add_command(report)
 
 
 def main() -> None:

@@ -143,14 +143,6 @@ def test_text_format_for_people(runner, files, tmp_path):
     assert "manta L3: not identified" in result.stdout
 
 
-def test_demo_prints_findings(runner, tmp_path):
-    result = run(runner, "demo", db=tmp_path / "demo.db")
-    assert result.exit_code == 0, result.output
-    assert "suite 201 ≠ 210" in result.stdout
-    assert "mapquest mq-greendoor: not identified" in result.stdout
-    assert "Stored as run 1" in result.stderr
-
-
 def _commands():
     return sorted(cli.commands)
 

@@ -35,10 +35,19 @@ def extract(html: str | bytes, url: str = "") -> list[Business]:
         if cards:
             found = dedupe(found + cards)
             listing = True
-    if not listing and not shows_no_business(page):
+    if not listing and not _complete(found) and not shows_no_business(page):
         _add_text(found, text_business(page))
     place_links(found, page, listing)
     return rank(found)
+
+
+_EVERY_FIELD = ("name", "address", "city", "zip", "phone", "website", "hours")
+
+
+def _complete(found: list[Business]) -> bool:
+    """The markup already gives every field: the text has no gap to fill. Reading the text is
+    most of an extraction's cost (measured 2026-11-24: ~4 ms of ~5 ms on an 18 KB page)."""
+    return len(found) == 1 and all(getattr(found[0], f) for f in _EVERY_FIELD)
 
 
 def _add_text(found: list[Business], text: Business) -> None:

@@ -1,0 +1,161 @@
+"""Crawl rate: napaudit's whole pipeline against a bare Scrapy spider, on the same local pages.
+
+    .venv/bin/python bench/crawl.py               # 2,000 pages
+    .venv/bin/python bench/crawl.py --pages 500
+
+A local server on 127.0.0.1 serves generated listing pages (JSON-LD LocalBusiness in a page of
+ordinary size). Run 1 is `napaudit audit`'s crawl: fetch, extract, normalize, judge, store in
+SQLite. Run 2 is a bare Scrapy spider that only parses the JSON-LD. Both run with the same
+concurrency and no delay (it is our own server), each in its own process. Target: napaudit at
+least half the bare spider's rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+CONCURRENCY = 16
+FILLER = "<p>" + "Customer reviews, photos and nearby places. " * 400 + "</p>"  # ~18 KB
+
+
+def page(i: int) -> bytes:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "Dentist",
+        "name": f"Harbor Lane Dental {i}",
+        "telephone": f"(714) 555-{i % 10000:04d}",
+        "url": f"https://www.harbor{i}.example/",
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": f"{i} Harbor Boulevard Ste 210",
+            "addressLocality": "Costa Mesa",
+            "addressRegion": "CA",
+            "postalCode": "92626",
+        },  # fmt: skip
+        "openingHours": "Mo-Fr 08:00-17:00",
+    }
+    return (
+        f"<html><head><title>Harbor Lane Dental {i} - Costa Mesa</title>"
+        f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
+        f"<body><h1>Harbor Lane Dental {i}</h1>{FILLER}</body></html>"
+    ).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path == "/robots.txt":
+            body = b"User-agent: *\nDisallow:\n"
+        else:
+            body = page(int(self.path.rsplit("/", 1)[-1]))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        return
+
+
+BARE = """
+import json, sys, time
+import scrapy
+from scrapy.crawler import CrawlerProcess
+
+class Bare(scrapy.Spider):
+    name = "bare"
+    async def start(self):
+        for i in range(int(sys.argv[2])):
+            yield scrapy.Request(f"{sys.argv[1]}/biz/{i}")
+    def parse(self, response):
+        text = response.xpath('//script[@type="application/ld+json"]/text()').get()
+        yield json.loads(text)
+
+c = int(sys.argv[3])
+process = CrawlerProcess({"LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": True,
+    "CONCURRENT_REQUESTS": c, "CONCURRENT_REQUESTS_PER_DOMAIN": c,
+    "TELNETCONSOLE_ENABLED": False, "WARN_ON_GENERATOR_RETURN_VALUE": False})
+start = time.perf_counter()
+process.crawl(Bare)
+process.start()
+print(time.perf_counter() - start)
+"""
+
+NAPAUDIT = """
+import sys, time
+from napaudit.auditing import run_audit
+from spiders.crawl import CrawlOptions
+options = CrawlOptions(delay=0, timeout=20, retries=0, log_level="ERROR")
+c = int(sys.argv[4])
+extra = {"CONCURRENT_REQUESTS": c, "CONCURRENT_REQUESTS_PER_DOMAIN": c}
+start = time.perf_counter()
+outcome = run_audit(sys.argv[1], sys.argv[2], sys.argv[3], options, extra_settings=extra)
+print(time.perf_counter() - start, outcome.stats.get("item_scraped_count", 0))
+"""
+
+
+def inputs(folder: Path, base: str, pages: int) -> tuple[Path, Path]:
+    clients, urls = folder / "clients.csv", folder / "urls.csv"
+    with clients.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "name", "address", "city", "state", "zip", "phone", "website"])
+        for i in range(pages):
+            w.writerow([f"b{i}", f"Harbor Lane Dental {i}", f"{i} Harbor Blvd, Suite 210",
+                        "Costa Mesa", "CA", "92626", f"(714) 555-{i % 10000:04d}",
+                        f"https://harbor{i}.example"])  # fmt: skip
+    with urls.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["business_id", "source", "url"])
+        for i in range(pages):
+            w.writerow([f"b{i}", "yelp", f"{base}/biz/{i}"])
+    return clients, urls
+
+
+def run(code: str, *args: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(done.stderr[-3000:])
+    return done.stdout.strip().splitlines()[-1].split()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; medians reported")
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    ours, bare = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        clients, urls = inputs(Path(tmp), base, args.pages)
+        for i in range(args.repeat):  # alternate, so that a busy moment hits both alike
+            db, c = str(Path(tmp) / f"bench{i}.db"), str(CONCURRENCY)
+            seconds, items = run(NAPAUDIT, str(clients), str(urls), db, c)
+            assert int(items) == args.pages, f"napaudit stored {items} of {args.pages} pages"
+            ours.append(args.pages / float(seconds))
+            bare.append(args.pages / float(run(BARE, base, str(args.pages), c)[0]))
+    server.shutdown()
+    ours_rate, bare_rate = statistics.median(ours), statistics.median(bare)
+    ratio = ours_rate / bare_rate
+    result = {"pages": args.pages, "runs": args.repeat,
+              "napaudit_pages_per_s": [round(x) for x in ours],
+              "bare_pages_per_s": [round(x) for x in bare],
+              "ratio_of_medians": round(ratio, 2)}  # fmt: skip
+    print(json.dumps(result))
+    print(f"napaudit {ours_rate:.0f} pages/s, bare Scrapy {bare_rate:.0f} pages/s (medians of "
+          f"{args.repeat}): ratio {ratio:.2f} (target >= 0.5)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The local sample web: fictional listing pages served on 127.0.0.1 for the demo, tests and bench.
+
+Pages live in data/sampleweb/; data/sampleweb/listings.csv says, for each listing path, how the
+server answers (`serve`): ok, challenge (403 with a bot-challenge page), missing (404), gone (410),
+timeout (never answers in time), empty (200, no business on the page), ratelimit (429 with
+Retry-After, always) and flaky (503 once, then the page). Any other path is served from its file
+when there is one, else 404.
+"""
+
+from __future__ import annotations
+
+import csv
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+SAMPLEWEB = Path(__file__).resolve().parent.parent / "data" / "sampleweb"
+MANIFEST = SAMPLEWEB / "listings.csv"
+
+
+@dataclass
+class Hit:
+    path: str
+    user_agent: str
+    at: float
+    status: int
+
+
+@dataclass
+class SampleWeb:
+    """What the server serves, and what it has been asked (for tests)."""
+
+    root: Path = SAMPLEWEB
+    hang_seconds: float = 30.0  # how long a `timeout` page keeps the client waiting
+    serve: dict[str, str] = field(default_factory=dict)  # path -> behaviour
+    hits: list[Hit] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    base_url: str = ""
+
+    @classmethod
+    def from_manifest(cls, root: Path = SAMPLEWEB, **kwargs) -> SampleWeb:
+        web = cls(root=root, **kwargs)
+        with (root / "listings.csv").open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                web.serve[row["path"]] = row["serve"]
+        return web
+
+    def answer(self, path: str) -> tuple[int, dict[str, str], bytes | None]:
+        """(status, headers, body); body None means: hang, then drop the connection."""
+        behaviour = self.serve.get(path, "ok")
+        with self._lock:
+            first = path not in self._seen
+            self._seen.add(path)
+        if behaviour == "missing" or (behaviour == "ok" and not self._file(path)):
+            return 404, {}, b"<html><body><h1>404 Not Found</h1></body></html>"
+        if behaviour == "gone":
+            return 410, {}, b"<html><body><h1>410 Gone</h1></body></html>"
+        if behaviour == "timeout":
+            return 200, {}, None
+        if behaviour == "ratelimit":
+            return 429, {"Retry-After": "1"}, b"<html><body>Too many requests</body></html>"
+        if behaviour == "flaky" and first:
+            return 503, {"Retry-After": "1"}, b"<html><body>Service unavailable</body></html>"
+        body = self._file(path).read_bytes()
+        return (403 if behaviour == "challenge" else 200), {}, body
+
+    def _file(self, path: str) -> Path | None:
+        relative = unquote(path).lstrip("/")
+        candidates = [relative] if relative.endswith((".html", ".txt")) else []
+        candidates += [relative.rstrip("/") + ".html", relative.rstrip("/") + "/index.html"]
+        for candidate in candidates:
+            target = (self.root / candidate).resolve()
+            if target.is_file() and target.is_relative_to(self.root.resolve()):
+                return target
+        return None
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            path = urlsplit(self.path).path
+            status, headers, body = web.answer(path)
+            web.hits.append(Hit(path, self.headers.get("User-Agent", ""), time.time(), status))
+            if body is None:
+                time.sleep(web.hang_seconds)
+                self.close_connection = True
+                return
+            self.send_response(status)
+            content_type = "text/plain" if path.endswith(".txt") else "text/html; charset=utf-8"
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
+            return
+
+    return Handler
+
+
+@contextmanager
+def serving(web: SampleWeb | None = None) -> Iterator[SampleWeb]:
+    """Serve the sample web on 127.0.0.1 and a free port for the duration of the block."""
+    web = web or SampleWeb.from_manifest()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(web))
+    server.daemon_threads = True
+    web.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, name="sampleweb", daemon=True)
+    thread.start()
+    try:
+        yield web
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def write_demo_targets(web: SampleWeb, path: Path) -> int:
+    """Write the manifest's listings as business_id,source,url rows for `audit --listings`."""
+    rows = list(csv.DictReader((web.root / "listings.csv").open(encoding="utf-8", newline="")))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["business_id", "source", "url"])
+        for row in rows:
+            writer.writerow([row["business_id"], row["source"], web.url(row["path"])])
+    return len(rows)

@@ -1,0 +1,77 @@
+"""The base every spider shares: fetch a listing page, say how the fetch went, and emit every
+business the page shows. Sources that must first search for the listing build on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from spiders.extract import extract
+from spiders.items import Listing
+from spiders.outcome import OK, from_failure, from_response
+
+
+@dataclass(frozen=True)
+class Target:
+    """A known listing URL: which business it should show, on which source."""
+
+    business_id: str
+    source: str
+    url: str
+
+
+class ListingSpider(scrapy.Spider):
+    """Fetches known listing URLs (`targets`): `napaudit audit --listings URLS`."""
+
+    name = "listings"
+    # Every status reaches the callback, so that a 403 or 404 is reported, not dropped.
+    custom_settings = {"HTTPERROR_ALLOW_ALL": True}
+
+    def __init__(self, targets: list[Target] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.targets = list(targets or [])
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for target in self.targets:
+            yield self.listing_request(target)
+
+    def listing_request(self, target: Target, **meta) -> scrapy.Request:
+        return scrapy.Request(
+            target.url,
+            callback=self.parse_listing,
+            errback=self.failed,
+            meta={"target": target, **meta},
+            dont_filter=True,  # two businesses may share one page (a hotel's restaurants)
+        )
+
+    def parse_listing(self, response: Response) -> Iterator[Listing]:
+        target: Target = response.meta["target"]
+        text = response.text if hasattr(response, "text") else ""
+        outcome, reason = from_response(response.status, text)
+        found = [b.as_dict() for b in extract(text, response.url)] if outcome == OK else []
+        self.crawler.stats.inc_value(f"napaudit/source/{target.source}/pages")
+        yield Listing(
+            business_id=target.business_id,
+            source=target.source,
+            url=target.url,
+            outcome=outcome,
+            reason=reason,
+            status=response.status,
+            fetched_at=_now(),
+            found=found,
+        )
+
+    def failed(self, failure: Failure) -> Iterator[Listing]:
+        target: Target = failure.request.meta["target"]
+        outcome, reason = from_failure(failure)
+        yield Listing(target.business_id, target.source, target.url, outcome, reason,
+                      fetched_at=_now())  # fmt: skip
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,16 @@
+"""Fetch one page politely, as every crawl does, for `napaudit extract URL`."""
+
+from __future__ import annotations
+
+from spiders.bases import ListingSpider, Target
+from spiders.crawl import CrawlOptions, crawl_settings, run_crawl
+from spiders.items import Listing
+from spiders.outcome import ERROR
+
+
+def fetch_page(url: str, options: CrawlOptions) -> Listing:
+    """The page's fetch outcome and every business it shows (robots.txt and UA as always)."""
+    items: list[Listing] = []
+    settings = crawl_settings(options, {"ITEM_PIPELINES": {}})
+    run_crawl(ListingSpider, settings, on_item=items.append, targets=[Target("", "", url)])
+    return items[0] if items else Listing("", "", url, ERROR, "the crawl returned nothing")

@@ -1,0 +1,17 @@
+"""What a spider emits: one Listing per page fetched, with every business the page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Listing:
+    business_id: str  # the canonical business this page is expected to describe
+    source: str  # catalog id
+    url: str  # the page asked for
+    outcome: str = "ok"  # ok | not_found | blocked | error
+    reason: str = ""  # why it was not checked, in words
+    status: int | None = None  # HTTP status of the final response, when there was one
+    fetched_at: str = ""
+    found: list[dict] = field(default_factory=list)  # extract(): each business the page shows

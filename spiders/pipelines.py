@@ -1,0 +1,71 @@
+"""Pipelines: judge each fetched page against the business it should show, and store it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scrapy.crawler import Crawler
+
+from auditor.audit import judge_page, not_checked
+from auditor.normalize.record import Normalized
+from auditor.store import Store
+from spiders.items import Listing
+from spiders.outcome import OK, no_business
+
+BATCH = 100  # results stored per transaction while the crawl goes on
+
+
+@dataclass
+class AuditRun:
+    """What an audit crawl writes to: handed to the spider as its `audit_run` argument."""
+
+    store: Store
+    run_id: int
+    businesses: dict[str, Normalized]
+    versions: dict[str, str]
+
+
+class AuditPipeline:
+    """Judges and stores each Listing when the spider carries an `audit_run`; otherwise (for
+    `scrapy crawl` on its own, or `napaudit extract`) it passes items through untouched."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler, self.stats, self.batch = crawler, crawler.stats, []
+        self.run: AuditRun | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AuditPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        # The run holds a database connection: it travels as a spider attribute, because
+        # Scrapy copies settings and a connection cannot be copied.
+        self.run = getattr(self.crawler.spider, "audit_run", None)
+
+    def process_item(self, item: Listing) -> Listing:
+        if self.run is None:
+            return item
+        business = self.run.businesses[item.business_id]
+        outcome, reason = item.outcome, item.reason
+        if outcome == OK and not item.found:
+            outcome, reason = no_business()
+        if outcome == OK:
+            result = judge_page(business, item.found, item.source, item.url, item.fetched_at)
+            for verdict in result.verdicts:
+                self.stats.inc_value(f"napaudit/field/{verdict.field}/{verdict.status}")
+        else:
+            result = not_checked(business, item.source, item.url, outcome, reason,
+                                 item.fetched_at)  # fmt: skip
+        self.stats.inc_value(f"napaudit/outcome/{outcome}")
+        self.batch.append(result)
+        if len(self.batch) >= BATCH:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        if self.run is not None and self.batch:
+            self.run.store.save_results(self.run.run_id, self.batch, self.run.versions)
+        self.batch = []
+
+    def close_spider(self) -> None:
+        self.flush()
