@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo lint bench clean
+.PHONY: install browser test demo lint bench clean
 
 install: $(STAMP)
 
@@ -14,7 +14,15 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test: install
+# Debian's Chromium and ChromeDriver, for the report's browser tests. Installed when missing
+# and this user can (root with apt-get); otherwise those tests are skipped with the reason.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "chromium or chromedriver missing and not installable here: browser tests skip"; fi
+
+test: install browser
 	$(BIN)/python -m pytest -q
 
 demo: install
@@ -26,6 +34,8 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/extract.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis napaudit-report

@@ -60,7 +60,10 @@ def run_crawl(spider_cls, settings: Settings, on_item=None, **spider_kwargs) -> 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_cls)
     if on_item is not None:
-        crawler.signals.connect(lambda item, **_: on_item(item), signal=signals.item_scraped)
+        # weak=False: the dispatcher holds handlers weakly, and a lambda has no other owner
+        crawler.signals.connect(
+            lambda item, **_: on_item(item), signal=signals.item_scraped, weak=False
+        )
     process.crawl(crawler, **spider_kwargs)
     process.start()
     return dict(crawler.stats.get_stats())

@@ -7,6 +7,7 @@ process.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sqlite3
 import subprocess
@@ -205,3 +206,26 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "Sample web serving on http://127.0.0.1:" in done.stderr
     assert "Not checked: 1 blocked, 1 error, 3 not found" in done.stdout
     assert (tmp_path / "r" / "index.html").exists()
+
+
+def test_extract_a_saved_page_prints_its_business(tmp_path):
+    page = ROOT / "data" / "sampleweb" / "yelp" / "biz" / "harbor-lane-dental-costa-mesa.html"
+    done = napaudit("extract", str(page))
+    assert done.returncode == 0, done.stderr
+    [first, *_] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert first["name"] == "Harbor Lane Dental"
+    assert first["phone"] == "+1 714-555-0142" and first["method"]["phone"] == "json-ld"
+    assert set(first) >= {"address", "city", "state", "zip", "country", "website", "hours"}
+
+
+def test_extract_a_url_and_its_failures(sampleweb):
+    done = napaudit(
+        "extract", sampleweb.url("/yellowpages/chicago-il/mip/blue-fin-sushi-510284736")
+    )
+    ok = [json.loads(line) for line in done.stdout.splitlines()]
+    blocked = napaudit("extract", sampleweb.url("/yelp/biz/arts-delicatessen-studio-city"))
+    missing = napaudit("extract", "/nonexistent/page.html")
+    assert done.returncode == 0 and ok and ok[0]["name"] == "Blue Fin Sushi"
+    assert blocked.returncode == 2
+    assert "could not fetch the page (HTTP 403: a challenge page" in blocked.stderr
+    assert missing.returncode == 2 and "/nonexistent/page.html: cannot be read" in missing.stderr
