@@ -110,24 +110,32 @@ def _assemble(listings, by_id, start: int, judged: list[Judged]) -> Iterator[Res
 PAGE_FIELDS = ("name", "address", "city", "state", "zip", "country", "phone", "website", "hours")
 
 
+def rank_candidates(business: Normalized, found: list[dict]) -> list[tuple[float, list[str], dict]]:
+    """The businesses a page shows, each scored against `business`, best first."""
+    scored = []
+    for values in found:
+        record = Record(id="", business_id=business.record.id,
+                        **{f: values.get(f) or "" for f in PAGE_FIELDS})  # fmt: skip
+        record.country = record.country or business.record.country
+        score, evidence = score_pair(business, normalize_record(record))
+        scored.append((score, evidence, values))
+    return sorted(scored, key=lambda s: -s[0])
+
+
 def judge_page(
-    business: Normalized, found: list[dict], source: str, url: str, fetched_at: str = ""
-) -> Result:
+    business: Normalized, found: list[dict], source: str, url: str, fetched_at: str = "",
+    key: str = "",
+) -> Result:  # fmt: skip
     """Judge the business a fetched page shows against the canonical `business`.
 
     A page may show several businesses (a sidebar of others, a chain's locations): the one
     judged is the one that scores best against `business`, and its score is kept as evidence.
     """
-    best: tuple[float, list[str], Normalized] | None = None
-    for values in found:
-        record = Record(id=url, source=source, url=url, business_id=business.record.id,
-                        **{f: values.get(f) or "" for f in PAGE_FIELDS})  # fmt: skip
-        record.country = record.country or business.record.country
-        candidate = normalize_record(record)
-        score, evidence = score_pair(business, candidate)
-        if best is None or score > best[0]:
-            best = (score, evidence, candidate)
-    score, evidence, listing = best
+    score, evidence, values = rank_candidates(business, found)[0]
+    record = Record(id=key or url, source=source, url=url, business_id=business.record.id,
+                    **{f: values.get(f) or "" for f in PAGE_FIELDS})  # fmt: skip
+    record.country = record.country or business.record.country
+    listing = normalize_record(record)
     match = Match(business.record.id, round(score, 3), business.record.id, evidence)
     normalized = json.dumps(listing.as_dict(), ensure_ascii=False)
     return Result(listing.record, normalized, match, business, judge(business, listing),
@@ -135,8 +143,9 @@ def judge_page(
 
 
 def not_checked(
-    business: Normalized, source: str, url: str, outcome: str, reason: str, fetched_at: str = ""
-) -> Result:
+    business: Normalized, source: str, url: str, outcome: str, reason: str, fetched_at: str = "",
+    key: str = "",
+) -> Result:  # fmt: skip
     """A listing whose page could not be checked: no verdicts, only why."""
-    record = Record(id=url, source=source, url=url, business_id=business.record.id)
+    record = Record(id=key or url, source=source, url=url, business_id=business.record.id)
     return Result(record, "", None, business, [], outcome, reason, fetched_at)

@@ -1,7 +1,10 @@
-"""`napaudit audit`: read the clients and listing URLs, crawl, judge, store, summarize.
+"""`napaudit audit` and `napaudit batch`: read the clients (and listing URLs, when known),
+crawl, judge, store, summarize.
 
-The crawl keeps its Scrapy JOBDIR beside the database, named after the inputs, so that an
-interrupted audit resumes (`--resume`) into the same run with nothing lost or doubled.
+With listing URLs, each page is fetched and judged. Without, every enabled source searches for
+every client (discovery). The crawl keeps its Scrapy JOBDIR beside the database, named after the
+inputs, so that an interrupted audit resumes (`--resume`) into the same run, skipping what that
+run has stored: nothing lost, nothing doubled.
 """
 
 from __future__ import annotations
@@ -9,16 +12,20 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.normalize.record import normalize_record
+from auditor.audit import not_checked
+from auditor.catalog import load_catalog
+from auditor.normalize.record import Normalized, normalize_record
 from auditor.records import InputError, RowProblem, read_records
 from auditor.store import Store
 from spiders.bases import ListingSpider, Target
-from spiders.crawl import CrawlOptions, crawl_settings, run_crawl
+from spiders.crawl import Crawl, CrawlOptions, crawl_settings, run_crawls
 from spiders.pipelines import AuditRun
+from spiders.sources import spider_classes
 
 
 class AuditInputError(Exception):
@@ -32,12 +39,13 @@ class AuditOutcome:
     problems: list[RowProblem]
     summary: list[dict]  # one row per business
     stats: dict
+    skipped: dict[str, str] = field(default_factory=dict)  # source -> why it was not searched
 
 
-def read_inputs(clients: str, listings: str):
+def read_inputs(clients: str, listings: str | None):
     try:
         businesses, problems = read_records(clients, "canonical")
-        targets, more = read_records(listings, "targets")
+        targets, more = read_records(listings, "targets") if listings else ([], [])
     except InputError as exc:
         raise AuditInputError(str(exc)) from None
     if not businesses:
@@ -51,52 +59,116 @@ def read_inputs(clients: str, listings: str):
     return businesses, targets, problems + more
 
 
-def job_dir(db_path: str, clients: str, listings: str) -> Path:
-    key = hashlib.sha1(f"{Path(clients).resolve()}|{Path(listings).resolve()}".encode())
+def job_dir(db_path: str, clients: str, listings: str | None, sources: list[str] | None) -> Path:
+    inputs = [str(Path(clients).resolve()), str(Path(listings).resolve()) if listings else ""]
+    key = hashlib.sha1("|".join([*inputs, ",".join(sources or [])]).encode())
     return Path(f"{db_path}.jobs") / f"audit-{key.hexdigest()[:12]}"
+
+
+def select_sources(names: list[str] | None) -> list[str]:
+    """The sources to search: those named, or every one napaudit has a spider for."""
+    catalog, spiders = load_catalog(), spider_classes()
+    if not names:
+        return [sid for sid in catalog if sid in spiders and catalog[sid].checkable]
+    unknown = [n for n in names if n not in catalog]
+    if unknown:
+        raise AuditInputError(f"--sources: unknown source '{unknown[0]}' (see napaudit sources)")
+    return names
 
 
 def run_audit(
     clients: str,
-    listings: str,
+    listings: str | None,
     db_path: str,
     options: CrawlOptions,
     resume: bool = False,
     extra_settings: dict | None = None,
+    sources: list[str] | None = None,
+    command: str = "audit",
 ) -> AuditOutcome:
     businesses, targets, problems = read_inputs(clients, listings)
-    jobs = job_dir(db_path, clients, listings)
+    chosen = None if listings else select_sources(sources)
+    jobs = job_dir(db_path, clients, listings, chosen)
     store = Store(db_path)
     run_id = _resumed_run(jobs) if resume else None
     if run_id is None:
         shutil.rmtree(jobs, ignore_errors=True)  # a new run starts from nothing
         jobs.mkdir(parents=True, exist_ok=True)
-        args = {"clients": clients, "listings": listings}
-        run_id = store.start_run("audit", args)
+        args = {"clients": clients, "listings": listings, "sources": chosen}
+        run_id = store.start_run(command, args)
         (jobs / "run.json").write_text(json.dumps({"run_id": run_id}))
     canon = {b.id: normalize_record(b) for b in businesses}
-    versions = store.save_businesses(run_id, canon.values())
-    run = AuditRun(store, run_id, canon, versions)
-    settings = crawl_settings(
-        options if options.job_dir else _with_job_dir(options, jobs), extra_settings
-    )
+    run = AuditRun(store, run_id, canon, store.save_businesses(run_id, canon.values()))
     done = store.listings_done(run_id) if resume else set()
-    spider_targets = [
-        Target(t.business_id, t.source, t.url)
-        for t in targets
-        if (t.business_id, t.source, t.url) not in done
-    ]
+    skipped: dict[str, str] = {}
+    if listings:
+        crawls = [_listing_crawl(targets, done, run, jobs)]
+    else:
+        crawls = _discovery_crawls(chosen, canon, done, run, options, jobs, skipped)
     # What lives to the end (the clients, the catalog, the modules) is left out of every
     # garbage collection from here on: a crawl makes millions of short-lived objects.
     gc.freeze()
-    stats = run_crawl(ListingSpider, settings, targets=spider_targets, audit_run=run)
-    finished = stats.get("finish_reason") == "finished"
-    summary = store.summary(run_id)
+    stats = run_crawls(crawl_settings(options, extra_settings), crawls)
+    reason = stats.get("finish_reason")
+    finished = reason == "finished"
     counts = {"businesses": len(canon), "listings": len(targets), "skipped": len(problems)}
-    store.finish_run(run_id, counts, status="done" if finished else "interrupted")
+    status = "done" if finished else "failed" if reason == "failed" else "interrupted"
+    store.finish_run(run_id, counts, status=status)
+    if reason == "failed":
+        raise RuntimeError(f"the crawl failed to start; run {run_id} is marked failed")
     if finished:
         shutil.rmtree(jobs, ignore_errors=True)
-    return AuditOutcome(run_id, finished, problems, summary, stats)
+    return AuditOutcome(run_id, finished, problems, store.summary(run_id), stats, skipped)
+
+
+def _listing_crawl(targets, done, run, jobs) -> Crawl:
+    todo = [Target(t.business_id, t.source, t.url) for t in targets
+            if (t.business_id, t.source, t.url) not in done]  # fmt: skip
+    return Crawl(ListingSpider, {"targets": todo, "audit_run": run}, _job(jobs / "listings"))
+
+
+def _job(folder: Path) -> dict:
+    return {"JOBDIR": str(folder)}
+
+
+def _discovery_crawls(sources, canon, done, run, options, jobs, skipped) -> list[Crawl]:
+    """One spider per source, all in one process: per-site politeness is shared by clients."""
+    catalog, spiders = load_catalog(), spider_classes()
+    searched = {(b, s) for b, s, _ in done}
+    crawls = []
+    for sid in sources:
+        source = catalog[sid]
+        why = _why_not(source, sid in spiders)
+        if why:
+            skipped[sid] = why
+            _store_skipped(run, canon, sid, why)
+            continue
+        todo = {bid: n for bid, n in canon.items() if (bid, sid) not in searched}
+        kwargs = {"businesses": todo, "audit_run": run}
+        if options.delay != 0:  # a source's own pace (usage policies), never faster than asked
+            kwargs["download_delay"] = max(options.delay or 0, 1 / source.rate)
+        if source.key_env:
+            kwargs["api_key"] = os.environ[source.key_env]
+        crawls.append(Crawl(spiders[sid], kwargs, _job(jobs / sid)))
+    return crawls
+
+
+def _why_not(source, has_spider: bool) -> str:
+    if not source.checkable:
+        return f"cannot be checked automatically: {source.why_not}"
+    if not has_spider:
+        return "napaudit has no spider for this source yet"
+    if source.key_env and not os.environ.get(source.key_env):
+        return f"no API key (set {source.key_env})"
+    return ""
+
+
+def _store_skipped(run: AuditRun, canon: dict[str, Normalized], sid: str, why: str) -> None:
+    """A source the run could not search is 'not checked' for every client, with the reason."""
+    rows = [
+        not_checked(b, sid, "", "skipped", why, key=f"search:{bid}") for bid, b in canon.items()
+    ]
+    run.store.save_results(run.run_id, rows, run.versions)
 
 
 def _resumed_run(jobs: Path) -> int | None:
@@ -104,10 +176,6 @@ def _resumed_run(jobs: Path) -> int | None:
         return int(json.loads((jobs / "run.json").read_text())["run_id"])
     except (OSError, ValueError, KeyError):
         return None
-
-
-def _with_job_dir(options: CrawlOptions, jobs: Path) -> CrawlOptions:
-    return CrawlOptions(**{**options.__dict__, "job_dir": jobs / "scrapy"})
 
 
 def summary_table(rows: list[dict]) -> str:

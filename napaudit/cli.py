@@ -125,8 +125,13 @@ def _warn(problems: list[RowProblem]) -> None:
     "--listings",
     "urls",
     type=click.Path(dir_okay=False),
-    required=True,
-    help="CSV (or JSON) of business_id,source,url: the listing pages to check.",
+    help="CSV (or JSON) of business_id,source,url: the listing pages to check. Without it, "
+    "each source is searched for each business.",
+)
+@click.option(
+    "--sources",
+    metavar="ID,ID...",
+    help="Search only these sources (catalog ids; default: every source napaudit can search).",
 )
 @db_option
 @click.option(
@@ -155,17 +160,22 @@ def _warn(problems: list[RowProblem]) -> None:
     help="Seconds before a page counts as timed out.",
 )
 @report_dir_option
-def audit(clients, urls, db_path, cache, resume, user_agent, delay, timeout, report_dir) -> None:
-    """Crawl each business's listing pages and judge what they show.
+def audit(
+    clients, urls, sources, db_path, cache, resume, user_agent, delay, timeout, report_dir
+) -> None:
+    """Find each business's listings, crawl them and judge what they show.
 
-    CLIENTS holds your businesses (as for compare). --listings names the pages to check, one
-    row per business_id, source (a catalog id, see `napaudit sources`) and url. Pages that are
+    CLIENTS holds your businesses (as for compare). Without --listings, every source searches
+    for every business (its search page or its API) and the listings found are judged; with
+    --listings, the pages named there (business_id, source, url) are checked. Pages that are
     blocked, gone or time out are reported as not checked, with the reason. Polite by default:
-    robots.txt obeyed, at most 2 requests at a time per site, an honest User-Agent.
+    robots.txt obeyed, each source's pace, at most 2 requests at a time per site, an honest
+    User-Agent.
 
     \b
     Example:
-      napaudit audit clients.csv --listings listing_urls.csv
+      napaudit audit clients.csv
+      napaudit audit clients.csv --sources yellowpages,bbb,manta
       napaudit audit clients.csv --listings listing_urls.csv --resume
     """
     from spiders.crawl import CrawlOptions  # Scrapy loads only for the commands that crawl
@@ -174,18 +184,21 @@ def audit(clients, urls, db_path, cache, resume, user_agent, delay, timeout, rep
         user_agent=user_agent, delay=delay, timeout=timeout,
         cache_dir=Path(f"{db_path}.httpcache") if cache else None,
     )  # fmt: skip
-    _audit(clients, urls, db_path, options, resume, report_dir)
+    chosen = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
+    _audit(clients, urls, db_path, options, resume, report_dir, chosen)
 
 
-def _audit(clients: str, urls: str, db_path: str, options, resume: bool, report_dir: str) -> None:
+def _audit(clients, urls, db_path, options, resume, report_dir, sources=None) -> None:
     from napaudit.auditing import AuditInputError, run_audit, summary_table
 
     try:
-        outcome = run_audit(clients, urls, db_path, options, resume=resume)
+        outcome = run_audit(clients, urls, db_path, options, resume=resume, sources=sources)
     except AuditInputError as exc:
         raise InputProblem(str(exc)) from None
     _warn(outcome.problems)
     click.echo(summary_table(outcome.summary))
+    for source, why in outcome.skipped.items():
+        click.echo(f"Not searched: {source}: {why}", err=True)
     not_checked = {k.rsplit("/", 1)[1]: v for k, v in outcome.stats.items()
                    if k.startswith("napaudit/outcome/") and not k.endswith("/ok")}  # fmt: skip
     if not_checked:

@@ -3,8 +3,9 @@
 Pages live in data/sampleweb/; data/sampleweb/listings.csv says, for each listing path, how the
 server answers (`serve`): ok, challenge (403 with a bot-challenge page), missing (404), gone (410),
 timeout (never answers in time), empty (200, no business on the page), ratelimit (429 with
-Retry-After, always) and flaky (503 once, then the page). Any other path is served from its file
-when there is one, else 404.
+Retry-After, always) and flaky (503 once, then the page). A source's search page and the mock
+APIs are answered by napaudit.samplesearch. Any other path is served from its file when there is
+one, else 404.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from napaudit.samplesearch import SampleSearch
 
 SAMPLEWEB = Path(__file__).resolve().parent.parent / "data" / "sampleweb"
 MANIFEST = SAMPLEWEB / "listings.csv"
@@ -51,8 +55,14 @@ class SampleWeb:
                 web.serve[row["path"]] = row["serve"]
         return web
 
-    def answer(self, path: str) -> tuple[int, dict[str, str], bytes | None]:
+    @cached_property
+    def search(self) -> SampleSearch:
+        return SampleSearch(self.root)
+
+    def answer(self, path: str, query: str = "") -> tuple[int, dict[str, str], bytes | None]:
         """(status, headers, body); body None means: hang, then drop the connection."""
+        if path not in self.serve and (found := self.search.answer(path, query)) is not None:
+            return found
         behaviour = self.serve.get(path, "ok")
         with self._lock:
             first = path not in self._seen
@@ -87,8 +97,9 @@ class SampleWeb:
 def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
-            path = urlsplit(self.path).path
-            status, headers, body = web.answer(path)
+            parts = urlsplit(self.path)
+            path = parts.path
+            status, headers, body = web.answer(path, parts.query)
             web.hits.append(Hit(path, self.headers.get("User-Agent", ""), time.time(), status))
             if body is None:
                 time.sleep(web.hang_seconds)
@@ -96,7 +107,7 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
                 return
             self.send_response(status)
             content_type = "text/plain" if path.endswith(".txt") else "text/html; charset=utf-8"
-            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Type", headers.pop("Content-Type", content_type))
             self.send_header("Content-Length", str(len(body)))
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -7,7 +7,7 @@ commands in subprocesses, as a user does).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapy import signals
@@ -54,16 +54,62 @@ def crawl_settings(options: CrawlOptions, extra: dict | None = None) -> Settings
     return settings
 
 
-def run_crawl(spider_cls, settings: Settings, on_item=None, **spider_kwargs) -> dict:
-    """Crawl to the end (or until Ctrl-C) and return the crawl's stats."""
+@dataclass
+class Crawl:
+    """One spider to run, with its arguments and the settings only it has (its JOBDIR)."""
+
+    spider: type
+    kwargs: dict
+    own_settings: dict = field(default_factory=dict)
+
+    def spider_class(self) -> type:
+        if not self.own_settings:
+            return self.spider
+        # Scrapy applies a spider's custom_settings to its crawler alone: a subclass carries
+        # them, keeping the name (the source id) and the callbacks a JOBDIR refers to.
+        custom = {**(self.spider.custom_settings or {}), **self.own_settings}
+        return type(self.spider.__name__, (self.spider,), {"custom_settings": custom})
+
+
+def run_crawls(settings: Settings, crawls: list[Crawl], on_item=None) -> dict:
+    """Run every spider in this process, together, to the end (or until Ctrl-C).
+
+    Returns the summed stats; finish_reason is 'finished' only when every spider finished,
+    and 'failed' when one could not even start.
+    """
+    if not crawls:
+        return {"finish_reason": "finished"}
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider_cls)
-    if on_item is not None:
-        # weak=False: the dispatcher holds handlers weakly, and a lambda has no other owner
-        crawler.signals.connect(
-            lambda item, **_: on_item(item), signal=signals.item_scraped, weak=False
-        )
-    process.crawl(crawler, **spider_kwargs)
+    crawlers = []
+    for crawl in crawls:
+        crawler = process.create_crawler(crawl.spider_class())
+        if on_item is not None:
+            # weak=False: the dispatcher holds handlers weakly, and a lambda has no other owner
+            crawler.signals.connect(
+                lambda item, **_: on_item(item), signal=signals.item_scraped, weak=False
+            )
+        process.crawl(crawler, **crawl.kwargs)
+        crawlers.append(crawler)
     process.start()
-    return dict(crawler.stats.get_stats())
+    return _merged([dict(c.stats.get_stats()) for c in crawlers])
+
+
+def run_crawl(spider_cls, settings: Settings, on_item=None, **spider_kwargs) -> dict:
+    """Crawl one spider to the end (or until Ctrl-C) and return the crawl's stats."""
+    return run_crawls(settings, [Crawl(spider_cls, spider_kwargs)], on_item)
+
+
+def _merged(all_stats: list[dict]) -> dict:
+    merged: dict = {}
+    for stats in all_stats:
+        stats.setdefault("finish_reason", "failed")  # the crawler never started
+        for key, value in stats.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                merged[key] = merged.get(key, 0) + value
+            elif key == "finish_reason":
+                finished = merged.get(key, "finished") == "finished" and value == "finished"
+                merged[key] = "finished" if finished else value
+            else:
+                merged.setdefault(key, value)
+    return merged

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spiders.sites import stable_key
+
 
 @dataclass
 class Listing:
@@ -15,3 +17,9 @@ class Listing:
     status: int | None = None  # HTTP status of the final response, when there was one
     fetched_at: str = ""
     found: list[dict] = field(default_factory=list)  # extract(): each business the page shows
+    listing_key: str = ""  # how the store names this listing; the URL when empty
+    searched: str = ""  # for a listing found by searching: what was searched, in words
+
+    @property
+    def key(self) -> str:
+        return self.listing_key or stable_key(self.url)

@@ -50,12 +50,13 @@ class AuditPipeline:
         if outcome == OK and not item.found:
             outcome, reason = no_business()
         if outcome == OK:
-            result = judge_page(business, item.found, item.source, item.url, item.fetched_at)
+            result = judge_page(business, item.found, item.source, item.url, item.fetched_at,
+                                item.key)  # fmt: skip
             for verdict in result.verdicts:
                 self.stats.inc_value(f"napaudit/field/{verdict.field}/{verdict.status}")
         else:
             result = not_checked(business, item.source, item.url, outcome, reason,
-                                 item.fetched_at)  # fmt: skip
+                                 item.fetched_at, item.key)  # fmt: skip
         self.stats.inc_value(f"napaudit/outcome/{outcome}")
         self.batch.append(result)
         if len(self.batch) >= BATCH:

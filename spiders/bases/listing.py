@@ -14,6 +14,7 @@ from twisted.python.failure import Failure
 from spiders.extract import extract
 from spiders.items import Listing
 from spiders.outcome import OK, from_failure, from_response
+from spiders.sites import redact
 
 
 @dataclass(frozen=True)
@@ -58,20 +59,22 @@ class ListingSpider(scrapy.Spider):
         yield Listing(
             business_id=target.business_id,
             source=target.source,
-            url=target.url,
+            url=redact(target.url),
             outcome=outcome,
             reason=reason,
             status=response.status,
-            fetched_at=_now(),
+            fetched_at=now(),
             found=found,
+            searched=response.meta.get("searched", ""),
         )
 
     def failed(self, failure: Failure) -> Iterator[Listing]:
         target: Target = failure.request.meta["target"]
         outcome, reason = from_failure(failure)
-        yield Listing(target.business_id, target.source, target.url, outcome, reason,
-                      fetched_at=_now())  # fmt: skip
+        searched = failure.request.meta.get("searched", "")
+        yield Listing(target.business_id, target.source, redact(target.url), outcome, reason,
+                      fetched_at=now(), searched=searched)  # fmt: skip
 
 
-def _now() -> str:
+def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

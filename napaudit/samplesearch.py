@@ -1,0 +1,124 @@
+"""Search on the local sample web: each directory's search page, and the mock APIs.
+
+The index of what each source lists is built from the sample web itself: every listing page in
+the manifest, read with the same extraction the spiders use (a page that cannot be read, a 404 or
+a challenge, is listed with its business's own record, as a stale search index would), plus
+look-alikes (data/sampleweb/lookalikes.csv) that only appear in results. A search page is the
+source's template `data/sampleweb/<source>/_search.html` (Jinja2) filled with the results whose
+name shares a word with the query; an API source's answers come from napaudit.mockapis.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import parse_qs, unquote_plus, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from auditor.catalog import load_catalog
+from auditor.normalize.text import words
+
+_STOP = frozenset("the and of a an at in on for inc llc co".split())
+MAX_RESULTS = 10
+
+
+class SampleSearch:
+    def __init__(self, root: Path):
+        self.root = root
+        self.env = Environment(loader=FileSystemLoader(root), autoescape=select_autoescape())
+
+    @cached_property
+    def index(self) -> dict[str, list[dict]]:
+        """source -> every business its search knows, each with the `path` of its page."""
+        from spiders.extract import extract  # the extraction the spiders use
+
+        clients = _rows(self.root.parent / "samples" / "clients.csv")
+        by_id = {row["id"]: row for row in clients}
+        index: dict[str, list[dict]] = {}
+        for row in _rows(self.root / "listings.csv"):
+            entry = {"path": row["path"], "business_id": row["business_id"]}
+            page = _file(self.root, row["path"])
+            found = extract(page.read_bytes(), row["path"]) if page and row["serve"] == "ok" else []
+            shown = found[0].as_dict() if found else _as_shown(by_id[row["business_id"]])
+            shown.pop("url", None)
+            index.setdefault(row["source"], []).append({**shown, **entry})
+        for row in _rows(self.root / "lookalikes.csv"):
+            index.setdefault(row.pop("source"), []).append(row)
+        return index
+
+    @cached_property
+    def routes(self) -> list[tuple[str, re.Pattern, dict[str, str]]]:
+        """(source, path pattern, query parameter -> placeholder) per searchable source."""
+        routes = []
+        for source in load_catalog().values():
+            if not source.search_url:
+                continue
+            parts = urlsplit(source.search_url)
+            path = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]*)", re.escape(parts.path))
+            params = {k: m[0] for k, v in parse_qs(parts.query).items()
+                      if (m := re.findall(r"{(\w+)}", v[0]))}  # fmt: skip
+            routes.append((source.id, re.compile(f"^/{source.id}{path}$"), params))
+        return routes
+
+    def answer(self, path: str, query: str) -> tuple[int, dict[str, str], bytes] | None:
+        """The search page or API answer for this request, or None when it is neither."""
+        source = path.split("/")[1] if path.count("/") > 1 else ""
+        try:
+            from napaudit import mockapis
+        except ImportError:  # the mock APIs are optional
+            mockapis = None
+        if mockapis is not None and source in getattr(mockapis, "SOURCES", ()):
+            params = {k: v[-1] for k, v in parse_qs(query).items()}
+            status, body = mockapis.respond(source, path, params, self.index.get(source, []))
+            return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
+        for sid, pattern, params in self.routes:
+            m = pattern.match(path)
+            if sid == source and m and (self.root / sid / "_search.html").exists():
+                values = {**m.groupdict(), **_query_values(query, params)}
+                return 200, {}, self.render(sid, values)
+        return None
+
+    def render(self, source: str, values: dict[str, str]) -> bytes:
+        text = unquote_plus(values.get("name", ""))
+        results = self.search(source, text)
+        page = self.env.get_template(f"{source}/_search.html")
+        return page.render(query=text, where=values, results=results).encode()
+
+    def search(self, source: str, text: str) -> list[dict]:
+        wanted = {w for w in words(text) if len(w) > 2 and w not in _STOP}
+        scored = []
+        for entry in self.index.get(source, []):
+            shared = len(wanted & set(words(entry.get("name", ""))))
+            if shared:
+                scored.append((-shared, entry.get("name", ""), entry))
+        return [entry for *_, entry in sorted(scored, key=lambda s: s[:2])][:MAX_RESULTS]
+
+
+def _query_values(query: str, params: dict[str, str]) -> dict[str, str]:
+    given = parse_qs(query)
+    return {placeholder: given.get(name, [""])[-1] for name, placeholder in params.items()}
+
+
+def _rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _file(root: Path, path: str) -> Path | None:
+    relative = path.strip("/")
+    for candidate in (relative, relative + ".html", relative + "/index.html"):
+        target = root / candidate
+        if target.is_file():
+            return target
+    return None
+
+
+def _as_shown(client: dict) -> dict:
+    keys = ("name", "address", "city", "state", "zip", "phone", "website")
+    return {k: client.get(k, "") for k in keys}
