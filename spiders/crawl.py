@@ -6,6 +6,7 @@ commands in subprocesses, as a user does).
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+
+from spiders.sites import redact
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ def run_crawls(settings: Settings, crawls: list[Crawl], on_item=None) -> dict:
     if not crawls:
         return {"finish_reason": "finished"}
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    _log_to_stderr(settings.get("LOG_LEVEL", "WARNING"))
     process = CrawlerProcess(settings)
     crawlers = []
     for crawl in crawls:
@@ -113,3 +117,26 @@ def _merged(all_stats: list[dict]) -> dict:
             else:
                 merged.setdefault(key, value)
     return merged
+
+
+class _Redacted(logging.Filter):
+    """API keys in URLs never reach a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "=" in message:
+            record.msg, record.args = redact(message), None
+        return True
+
+
+def _log_to_stderr(level: str) -> None:
+    """One stderr handler for the crawl's warnings and errors, with keys redacted."""
+    root = logging.getLogger()
+    if any(isinstance(f, _Redacted) for h in root.handlers for f in h.filters):
+        return
+    handler = logging.StreamHandler()
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_Redacted())
+    root.addHandler(handler)
+    root.setLevel(min(root.level or logging.WARNING, logging.getLevelName(level)))

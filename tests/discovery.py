@@ -1,0 +1,46 @@
+"""Run a discovery audit against the local sample web, as a user does (a subprocess: Twisted's
+reactor runs once per process), and hand back the database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+from napaudit.sampleweb import SampleWeb, serving
+
+CLIENTS = ROOT / "data" / "samples" / "clients.csv"
+
+
+def discover(
+    folder: Path, sources: list[str], clients: Path = CLIENTS, env: dict | None = None
+) -> tuple[subprocess.CompletedProcess, sqlite3.Connection, SampleWeb]:
+    """`napaudit audit CLIENTS --sources ...` with every source served from the sample web."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "discovery.db"
+    with serving(SampleWeb.from_manifest(hang_seconds=4)) as web:
+        done = subprocess.run(
+            [sys.executable, "-m", "napaudit", "audit", str(clients), "--sources",
+             ",".join(sources), "--db", str(db), "--delay", "0", "--timeout", "2",
+             "--report", str(folder / "report")],
+            capture_output=True, text=True, timeout=300, cwd=ROOT,
+            env={**os.environ, "NAPAUDIT_SITE_BASE": web.base_url, **(env or {})},
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done, sqlite3.connect(db), web
+
+
+def listings(db: sqlite3.Connection, source: str) -> dict[str, list[tuple]]:
+    """business_id -> [(listing_key, outcome, outcome_reason)] for one source."""
+    found: dict[str, list[tuple]] = {}
+    for business, key, outcome, reason in db.execute(
+        "select business_id, listing_key, outcome, outcome_reason from run_listings "
+        "where source = ? order by listing_key",
+        [source],
+    ):
+        found.setdefault(business, []).append((key, outcome, reason))
+    return found
