@@ -176,6 +176,13 @@ class Store:
         )
         return {tuple(row) for row in rows}
 
+    def outcome_counts(self, run_id: int) -> dict[str, int]:
+        rows = self.db.execute(
+            "select outcome, count(*) from run_listings where run_id = ? group by outcome",
+            [run_id],
+        )
+        return dict(rows.fetchall())
+
     def summary(self, run_id: int) -> list[dict]:
         """Per business of a run: listings checked and not, mismatched and missing fields."""
         sql = """

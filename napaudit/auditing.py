@@ -22,6 +22,7 @@ from auditor.catalog import load_catalog
 from auditor.normalize.record import Normalized, normalize_record
 from auditor.records import InputError, RowProblem, read_records
 from auditor.store import Store
+from napaudit.progress import Progress
 from spiders.bases import ListingSpider, Target
 from spiders.crawl import Crawl, CrawlOptions, crawl_settings, run_crawls
 from spiders.pipelines import AuditRun
@@ -40,6 +41,7 @@ class AuditOutcome:
     summary: list[dict]  # one row per business
     stats: dict
     skipped: dict[str, str] = field(default_factory=dict)  # source -> why it was not searched
+    outcomes: dict[str, int] = field(default_factory=dict)  # listings of the run, by outcome
 
 
 def read_inputs(clients: str, listings: str | None):
@@ -85,6 +87,7 @@ def run_audit(
     extra_settings: dict | None = None,
     sources: list[str] | None = None,
     command: str = "audit",
+    progress: bool = False,
 ) -> AuditOutcome:
     businesses, targets, problems = read_inputs(clients, listings)
     chosen = None if listings else select_sources(sources)
@@ -108,7 +111,13 @@ def run_audit(
     # What lives to the end (the clients, the catalog, the modules) is left out of every
     # garbage collection from here on: a crawl makes millions of short-lived objects.
     gc.freeze()
-    stats = run_crawls(crawl_settings(options, extra_settings), crawls)
+    shown = _progress(crawls, listings is not None) if progress else None
+    stats = run_crawls(
+        crawl_settings(options, extra_settings), crawls,
+        on_item=shown.item if shown else None, on_tick=shown.tick if shown else None,
+    )  # fmt: skip
+    if shown:
+        shown.close()
     reason = stats.get("finish_reason")
     finished = reason == "finished"
     counts = {"businesses": len(canon), "listings": len(targets), "skipped": len(problems)}
@@ -118,7 +127,21 @@ def run_audit(
         raise RuntimeError(f"the crawl failed to start; run {run_id} is marked failed")
     if finished:
         shutil.rmtree(jobs, ignore_errors=True)
-    return AuditOutcome(run_id, finished, problems, store.summary(run_id), stats, skipped)
+    return AuditOutcome(run_id, finished, problems, store.summary(run_id), stats, skipped,
+                        store.outcome_counts(run_id))  # fmt: skip
+
+
+def _progress(crawls: list[Crawl], by_url: bool) -> Progress:
+    """What each business waits for: its pages (with --listings) or one answer per source."""
+    expected: dict[str, set[str]] = {}
+    for crawl in crawls:
+        if by_url:
+            for t in crawl.kwargs["targets"]:
+                expected.setdefault(t.business_id, set()).add(t.url)
+        else:
+            for business_id in crawl.kwargs["businesses"]:
+                expected.setdefault(business_id, set()).add(crawl.spider.name)
+    return Progress(expected, by_source=not by_url)
 
 
 def _listing_crawl(targets, done, run, jobs) -> Crawl:

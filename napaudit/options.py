@@ -24,3 +24,9 @@ def db_option(func):
         show_default="napaudit.db, or $NAPAUDIT_DB",
         help="SQLite database that keeps every run.",
     )(func)
+
+
+def warn_rows(problems) -> None:
+    """Each skipped row on stderr: file, line, column and why."""
+    for p in problems:
+        click.echo(f"warning: {p}", err=True)

@@ -74,7 +74,7 @@ class Crawl:
         return type(self.spider.__name__, (self.spider,), {"custom_settings": custom})
 
 
-def run_crawls(settings: Settings, crawls: list[Crawl], on_item=None) -> dict:
+def run_crawls(settings: Settings, crawls: list[Crawl], on_item=None, on_tick=None) -> dict:
     """Run every spider in this process, together, to the end (or until Ctrl-C).
 
     Returns the summed stats; finish_reason is 'finished' only when every spider finished,
@@ -95,6 +95,13 @@ def run_crawls(settings: Settings, crawls: list[Crawl], on_item=None) -> dict:
             )
         process.crawl(crawler, **crawl.kwargs)
         crawlers.append(crawler)
+    if on_tick is not None:  # once a second, with the stats so far
+        from twisted.internet.task import LoopingCall
+
+        ticking = LoopingCall(
+            lambda: on_tick(_merged([dict(c.stats.get_stats()) for c in crawlers]))
+        )
+        ticking.start(1.0, now=False)
     process.start()
     return _merged([dict(c.stats.get_stats()) for c in crawlers])
 

@@ -1,0 +1,219 @@
+"""The commands that crawl: audit and batch (a run over many clients), demo, extract.
+
+Scrapy is imported inside the commands, so that the other commands start without it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import click
+
+from napaudit.options import CONTEXT, InputProblem, db_option, warn_rows
+from reports.build import DEFAULT_OUT, write_report
+from reports.load import ReportError
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+
+def report_dir_option(func):
+    return click.option(
+        "--report", "report_dir", type=click.Path(file_okay=False), default=DEFAULT_OUT,
+        show_default=True, help="Folder for the HTML report written at the end.",
+    )(func)  # fmt: skip
+
+
+def crawl_options(func):
+    """The options every crawling command shares: what to check, where to store, how politely."""
+    options = [
+        click.argument("clients", type=click.Path(dir_okay=False)),
+        click.option("--listings", "urls", type=click.Path(dir_okay=False),
+                     help="CSV (or JSON) of business_id,source,url: the listing pages to check. "
+                          "Without it, each source is searched for each business."),
+        click.option("--sources", metavar="ID,ID...",
+                     help="Search only these sources (catalog ids; default: every source "
+                          "napaudit can search)."),
+        db_option,
+        click.option("--cache", is_flag=True, help="Keep fetched pages in an HTTP cache beside "
+                                                   "the database (for development)."),
+        click.option("--resume", is_flag=True,
+                     help="Continue an interrupted run of the same files where it stopped."),
+        click.option("--user-agent",
+                     help="Say who is crawling (default: napaudit and its web page)."),
+        click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+                     help="Seconds between requests to one site at least (each source's own "
+                          "pace may be slower; AutoThrottle adjusts it)."),
+        click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True,
+                     help="Seconds before a page counts as timed out."),
+        report_dir_option,
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.command(context_settings=CONTEXT)
+@crawl_options
+def audit(**args) -> None:
+    """Find each business's listings, crawl them and judge what they show.
+
+    CLIENTS holds your businesses (as for compare). Without --listings, every source searches
+    for every business (its search page or its API) and the listings found are judged; with
+    --listings, the pages named there (business_id, source, url) are checked. Pages that are
+    blocked, gone or time out are reported as not checked, with the reason. Polite by default:
+    robots.txt obeyed, each source's pace, at most 2 requests at a time per site, an honest
+    User-Agent.
+
+    \b
+    Example:
+      napaudit audit clients.csv
+      napaudit audit clients.csv --sources yellowpages,bbb,manta
+      napaudit audit clients.csv --listings listing_urls.csv --resume
+    """
+    _run("audit", **args)
+
+
+@click.command(context_settings=CONTEXT)
+@crawl_options
+@click.option("--notify", "targets", multiple=True, metavar="URL|mailto:ADDR",
+              help="After the run, send what regressed since the last run: POST JSON to a "
+                   "webhook URL, or mail it (SMTP settings from the environment).")  # fmt: skip
+def batch(targets: tuple[str, ...], **args) -> None:
+    """Audit many clients in one crawl, as an agency's weekly re-check does.
+
+    One Scrapy process checks every client, so each site's politeness is shared by all of
+    them. Shows its progress on a terminal (businesses and requests done, pages not checked,
+    time left), or a plain line per business otherwise; ends with a summary and the report.
+    --resume continues an interrupted run where it stopped, with nothing lost or doubled.
+
+    \b
+    Example:
+      napaudit batch clients.csv --notify https://hooks.example.com/napaudit
+      napaudit batch clients.csv --resume
+    """
+    outcome = _run("batch", **args)
+    if targets:
+        _notify(args["db_path"], outcome.run_id, targets)
+
+
+def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agent, delay,
+         timeout, report_dir, retries=None):  # fmt: skip
+    from napaudit.auditing import AuditInputError, run_audit, summary_table
+    from spiders.crawl import CrawlOptions  # Scrapy loads only for the commands that crawl
+
+    options = CrawlOptions(
+        user_agent=user_agent, delay=delay, timeout=timeout, retries=retries,
+        cache_dir=Path(f"{db_path}.httpcache") if cache else None,
+    )  # fmt: skip
+    chosen = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
+    try:
+        outcome = run_audit(clients, urls, db_path, options, resume=resume, sources=chosen,
+                            command=command, progress=True)  # fmt: skip
+    except AuditInputError as exc:
+        raise InputProblem(str(exc)) from None
+    warn_rows(outcome.problems)
+    click.echo(summary_table(outcome.summary))
+    for source, why in outcome.skipped.items():
+        click.echo(f"Not searched: {source}: {why}", err=True)
+    not_checked = {k: n for k, n in outcome.outcomes.items() if k != "ok"}
+    if not_checked:
+        parts = ", ".join(
+            f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(not_checked.items())
+        )
+        click.echo(f"Not checked: {parts} (reasons in the report).")
+    if not outcome.finished:
+        click.echo(f"Interrupted: run {outcome.run_id} is kept; continue it with --resume.",
+                   err=True)  # fmt: skip
+        raise SystemExit(130)
+    click.echo(f"Stored as run {outcome.run_id} in {db_path}.")
+    try:
+        paths = write_report(db_path, report_dir, "html", run_id=outcome.run_id)
+    except ReportError as exc:
+        raise InputProblem(str(exc)) from None
+    index = next((p for p in paths if p.name == "index.html"), paths[0])
+    click.echo(f"Report: {index}")
+    return outcome
+
+
+def _notify(db_path: str, run_id: int, targets: tuple[str, ...]) -> None:
+    raise click.ClickException("--notify is not available yet")
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl",
+              show_default=True, help="jsonl: one object a line; json: one array.")  # fmt: skip
+@click.option("--user-agent", help="Say who is fetching (default: napaudit and its web page).")
+def extract(target: str, fmt: str, user_agent: str | None) -> None:
+    """Print the businesses a page shows: name, address, phone, website, hours.
+
+    TARGET is a URL or a saved HTML file. Structured data (JSON-LD, microdata, RDFa, hCard,
+    an embedded app state) comes first, then what the page's text shows; `method` says how each
+    value was found. Best match first.
+
+    \b
+    Example:
+      napaudit extract https://example.com/contact
+      napaudit extract saved-page.html --format json
+    """
+    rows = _extract(target, user_agent)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    if not rows:
+        click.echo(f"{target}: no business found on the page", err=True)
+
+
+def _extract(target: str, user_agent: str | None) -> list[dict]:
+    from spiders.crawl import CrawlOptions
+    from spiders.extract import extract as extract_page
+    from spiders.fetch import fetch_page
+
+    if not re.match(r"^https?://", target, re.I):
+        try:
+            html = Path(target).read_bytes()
+        except OSError as exc:
+            raise InputProblem(f"{target}: cannot be read ({exc.strerror})") from None
+        return [b.as_dict() for b in extract_page(html, Path(target).resolve().as_uri())]
+    listing = fetch_page(target, CrawlOptions(user_agent=user_agent, delay=0, retries=1))
+    if listing.outcome != "ok":
+        raise InputProblem(f"{target}: could not fetch the page ({listing.reason})")
+    return listing.found
+
+
+@click.command(context_settings=CONTEXT)
+@db_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=3.0,
+    show_default=True,
+    help="Seconds before a sample page counts as timed out.",
+)
+@report_dir_option
+def demo(db_path: str, timeout: float, report_dir: str) -> None:
+    """Audit the sample clients against a local sample web, and show what it finds.
+
+    Serves data/sampleweb (fictional listings on ten directories, with planted problems and
+    pages that are blocked, gone or time out) on 127.0.0.1, audits data/samples/clients.csv
+    against it and prints the summary.
+
+    \b
+    Example:
+      napaudit demo
+      napaudit demo --db /tmp/demo.db
+    """
+    from napaudit.sampleweb import serving, write_demo_targets
+
+    clients = str(SAMPLES / "clients.csv")
+    with serving() as web, tempfile.TemporaryDirectory() as tmp:
+        urls = Path(tmp) / "listing_urls.csv"
+        write_demo_targets(web, urls)
+        click.echo(f"Sample web serving on {web.base_url}", err=True)
+        _run("demo", clients, str(urls), None, db_path, False, False, None, 0, timeout,
+             report_dir, retries=1)  # fmt: skip
