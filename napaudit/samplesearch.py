@@ -3,7 +3,7 @@
 The index of what each source lists is built from the sample web itself: every listing page in
 the manifest, read with the same extraction the spiders use (a page that cannot be read, a 404 or
 a challenge, is listed with its business's own record, as a stale search index would), plus
-look-alikes (data/sampleweb/lookalikes.csv) that only appear in results. A search page is the
+look-alikes (data/sampleweb/<source>/_lookalikes.csv) that only appear in results. A search page is the
 source's template `data/sampleweb/<source>/_search.html` (Jinja2) filled with the results whose
 name shares a word with the query; an API source's answers come from napaudit.mockapis.
 """
@@ -46,8 +46,8 @@ class SampleSearch:
             shown = found[0].as_dict() if found else _as_shown(by_id[row["business_id"]])
             shown.pop("url", None)
             index.setdefault(row["source"], []).append({**shown, **entry})
-        for row in _rows(self.root / "lookalikes.csv"):
-            index.setdefault(row.pop("source"), []).append(row)
+        for table in sorted(self.root.glob("*/_lookalikes.csv")):
+            index.setdefault(table.parent.name, []).extend(_rows(table))
         return index
 
     @cached_property
