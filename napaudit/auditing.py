@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from auditor.normalize.record import Normalized, normalize_record
 from auditor.records import InputError, RowProblem, read_records
 from auditor.store import Store
 from napaudit.progress import Progress
+from reports.config import ConfigError, api_key
 from spiders.bases import ListingSpider, Target
 from spiders.crawl import Crawl, CrawlOptions, crawl_settings, run_crawls
 from spiders.pipelines import AuditRun
@@ -91,6 +91,12 @@ def run_audit(
 ) -> AuditOutcome:
     businesses, targets, problems = read_inputs(clients, listings)
     chosen = None if listings else select_sources(sources)
+    try:  # a broken [keys] table stops the audit before anything starts
+        catalog = load_catalog()
+        for sid in chosen or []:
+            api_key(catalog[sid])
+    except ConfigError as exc:
+        raise AuditInputError(str(exc)) from None
     jobs = job_dir(db_path, clients, listings, chosen)
     store = Store(db_path)
     run_id = _resumed_run(jobs) if resume else None
@@ -170,8 +176,9 @@ def _discovery_crawls(sources, canon, done, run, options, jobs, skipped) -> list
         kwargs = {"businesses": todo, "audit_run": run}
         if options.delay != 0:  # a source's own pace (usage policies), never faster than asked
             kwargs["download_delay"] = max(options.delay or 0, 1 / source.rate)
-        if source.key_env:
-            kwargs["api_key"] = os.environ[source.key_env]
+        key = api_key(source)
+        if key:
+            kwargs["api_key"] = key
         crawls.append(Crawl(spiders[sid], kwargs, _job(jobs / sid)))
     return crawls
 
@@ -181,8 +188,8 @@ def _why_not(source, has_spider: bool) -> str:
         return f"cannot be checked automatically: {source.why_not}"
     if not has_spider:
         return "napaudit has no spider for this source yet"
-    if source.key_env and not os.environ.get(source.key_env):
-        return f"no API key (set {source.key_env})"
+    if source.key_env and not source.search_url and not api_key(source):
+        return f"no API key (set {source.key_env}, or [keys] {source.id} in napaudit.toml)"
     return ""
 
 

@@ -3,9 +3,9 @@
 The index of what each source lists is built from the sample web itself: every listing page in
 the manifest, read with the same extraction the spiders use (a page that cannot be read, a 404 or
 a challenge, is listed with its business's own record, as a stale search index would), plus
-look-alikes (data/sampleweb/<source>/_lookalikes.csv) that only appear in results. A search page is the
-source's template `data/sampleweb/<source>/_search.html` (Jinja2) filled with the results whose
-name shares a word with the query; an API source's answers come from napaudit.mockapis.
+look-alikes (data/sampleweb/<source>/_lookalikes.csv) that only appear in results. A search page
+is the source's template `data/sampleweb/<source>/_search.html` (Jinja2) filled with the results
+whose name shares a word with the query; an API source's answers come from napaudit.mockapis.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ class SampleSearch:
             routes.append((source.id, re.compile(f"^/{source.id}{path}$"), params))
         return routes
 
-    def answer(self, path: str, query: str) -> tuple[int, dict[str, str], bytes] | None:
+    def answer(self, path: str, query: str, headers: dict[str, str] | None = None
+               ) -> tuple[int, dict[str, str], bytes] | None:  # fmt: skip
         """The search page or API answer for this request, or None when it is neither."""
         source = path.split("/")[1] if path.count("/") > 1 else ""
         try:
@@ -73,8 +74,13 @@ class SampleSearch:
             mockapis = None
         if mockapis is not None and source in getattr(mockapis, "SOURCES", ()):
             params = {k: v[-1] for k, v in parse_qs(query).items()}
-            status, body = mockapis.respond(source, path, params, self.index.get(source, []))
-            return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
+            got = mockapis.respond(
+                source, path, params, self.index.get(source, []), headers=headers,
+                search=lambda text: self.search(source, text),
+            )  # fmt: skip
+            if got is not None:  # None: not an API path (yelp's public site)
+                status, body = got
+                return status, {"Content-Type": "application/json"}, json.dumps(body).encode()
         for sid, pattern, params in self.routes:
             m = pattern.match(path)
             if sid == source and m and (self.root / sid / "_search.html").exists():
@@ -88,14 +94,26 @@ class SampleSearch:
         page = self.env.get_template(f"{source}/_search.html")
         return page.render(query=text, where=values, results=results).encode()
 
+    @cached_property
+    def by_word(self) -> dict[str, dict[str, list[int]]]:
+        """source -> name word -> positions in the source's index: a search reads no other."""
+        table: dict[str, dict[str, list[int]]] = {}
+        for source, entries in self.index.items():
+            words_of = table.setdefault(source, {})
+            for i, entry in enumerate(entries):
+                for word in set(words(entry.get("name", ""))):
+                    words_of.setdefault(word, []).append(i)
+        return table
+
     def search(self, source: str, text: str) -> list[dict]:
         wanted = {w for w in words(text) if len(w) > 2 and w not in _STOP}
-        scored = []
-        for entry in self.index.get(source, []):
-            shared = len(wanted & set(words(entry.get("name", ""))))
-            if shared:
-                scored.append((-shared, entry.get("name", ""), entry))
-        return [entry for *_, entry in sorted(scored, key=lambda s: s[:2])][:MAX_RESULTS]
+        entries, words_of = self.index.get(source, []), self.by_word.get(source, {})
+        shared: dict[int, int] = {}
+        for word in wanted:
+            for i in words_of.get(word, ()):
+                shared[i] = shared.get(i, 0) + 1
+        ranked = sorted(shared, key=lambda i: (-shared[i], entries[i].get("name", ""), i))
+        return [entries[i] for i in ranked[:MAX_RESULTS]]
 
 
 def _query_values(query: str, params: dict[str, str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ one, else 404.
 from __future__ import annotations
 
 import csv
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -59,9 +60,11 @@ class SampleWeb:
     def search(self) -> SampleSearch:
         return SampleSearch(self.root)
 
-    def answer(self, path: str, query: str = "") -> tuple[int, dict[str, str], bytes | None]:
+    def answer(self, path: str, query: str = "", headers: dict[str, str] | None = None
+               ) -> tuple[int, dict[str, str], bytes | None]:  # fmt: skip
         """(status, headers, body); body None means: hang, then drop the connection."""
-        if path not in self.serve and (found := self.search.answer(path, query)) is not None:
+        found = None if path in self.serve else self.search.answer(path, query, headers)
+        if found is not None:
             return found
         behaviour = self.serve.get(path, "ok")
         with self._lock:
@@ -96,10 +99,14 @@ class SampleWeb:
 
 def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Headers and body go out in two writes: without TCP_NODELAY the body waits for the
+        # client's delayed ACK (~40 ms a response on Linux).
+        disable_nagle_algorithm = True
+
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             parts = urlsplit(self.path)
             path = parts.path
-            status, headers, body = web.answer(path, parts.query)
+            status, headers, body = web.answer(path, parts.query, dict(self.headers))
             web.hits.append(Hit(path, self.headers.get("User-Agent", ""), time.time(), status))
             if body is None:
                 time.sleep(web.hang_seconds)
@@ -120,11 +127,19 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up (a crawl stopped, a timeout) is no error of the server's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serving(web: SampleWeb | None = None) -> Iterator[SampleWeb]:
     """Serve the sample web on 127.0.0.1 and a free port for the duration of the block."""
     web = web or SampleWeb.from_manifest()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(web))
+    _ = web.search.by_word  # the search index, built once before any request comes in
+    server = _Server(("127.0.0.1", 0), _handler(web))
     server.daemon_threads = True
     web.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, name="sampleweb", daemon=True)

@@ -5,6 +5,9 @@
     yelp = 7          # a source's weight (catalog default: data/sources.toml)
     my-directory = 2  # a source the catalog does not know (default DEFAULT_WEIGHT)
 
+    [keys]
+    google = "..."    # an API key, by source id; the environment (GOOGLE_PLACES_API_KEY) wins
+
     [severity]
     high = 3          # how much a high-severity problem counts (medium 2, low 1)
 
@@ -13,6 +16,7 @@ A mistake in the file is an error naming the file, line and field; nothing is gu
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -23,7 +27,9 @@ from reports.load import ReportError
 
 DEFAULT_CONFIG = "napaudit.toml"
 SEVERITY_WEIGHTS = {"high": 3, "medium": 2, "low": 1}
-TABLES = ("sources", "severity")
+TABLES = ("sources", "severity", "smtp", "keys")  # [smtp]: napaudit.alerts; [keys]: api_key()
+WEIGHT_TABLES = ("sources", "severity")
+_TABLE_LIST = ", ".join(f"[{t}]" for t in TABLES)
 
 
 class ConfigError(ReportError):
@@ -85,12 +91,12 @@ def _validate(data: dict, path: Path, text: str) -> tuple[dict, dict]:
     for table, value in data.items():
         if table not in TABLES:
             raise ConfigError(
-                path, f"'{table}' is not a config table (use [sources] or [severity])",
+                path, f"'{table}' is not a config table (use {_TABLE_LIST})",
                 _line(text, None, table),
             )  # fmt: skip
         if not isinstance(value, dict):
             raise ConfigError(path, f"'{table}' must be a table", _line(text, None, table))
-    tables = {name: data.get(name, {}) for name in TABLES}
+    tables = {name: data.get(name, {}) for name in WEIGHT_TABLES}
     for name, values in tables.items():
         for key, value in values.items():
             line = _line(text, name, key)
@@ -117,3 +123,25 @@ def _line(text: str, table: str | None, key: str) -> int | None:
         if assignment and assignment[1] == key and (table is None or current == table):
             return number
     return None
+
+
+def api_key(source: Source, path: str | Path | None = None) -> str:
+    """A source's API key: its environment variable, else [keys] in napaudit.toml (or `path`).
+
+    Keys are secrets: they are never stored, printed or logged, whichever place they come from.
+    """
+    if not source.key_env:
+        return ""
+    if os.environ.get(source.key_env):
+        return os.environ[source.key_env]
+    config = Path(path or os.environ.get("NAPAUDIT_CONFIG") or DEFAULT_CONFIG)
+    if not config.is_file():
+        return ""
+    try:
+        keys = tomllib.loads(config.read_text(encoding="utf-8")).get("keys", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(config, f"cannot be read ({exc.__class__.__name__})") from None
+    value = keys.get(source.id, "") if isinstance(keys, dict) else ""
+    if not isinstance(value, str):
+        raise ConfigError(config, f"[keys] {source.id}: must be a string", None)
+    return value.strip()

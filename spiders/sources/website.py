@@ -34,7 +34,7 @@ class WebsiteSpider(SearchSpider):
     name = "website"
 
     async def start(self) -> AsyncIterator[scrapy.Request | Listing]:
-        for business in self.businesses.values():
+        for business in self.still_to_search():
             home = business.record.website.strip()
             if not home:
                 yield self.search_listing(business.record.id, "", "skipped",
@@ -42,11 +42,13 @@ class WebsiteSpider(SearchSpider):
                 continue
             if not re.match(r"^https?://", home, re.I):
                 home = "http://" + home
-            yield scrapy.Request(
+            request = scrapy.Request(
                 rebase(home, self.name), callback=self.parse_site, errback=self.site_failed,
                 meta={"business_id": business.record.id, "home": home, "found": [], "todo": None},
                 dont_filter=True,
             )  # fmt: skip
+            self.scheduled(business)
+            yield request
 
     def parse_site(self, response: Response) -> Iterator[Listing | scrapy.Request]:
         meta = response.meta

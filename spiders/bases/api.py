@@ -1,0 +1,194 @@
+"""Discovery through a source's official API: search for each business, score every place the
+API answers with the auditor's identification, and store the acceptable ones straight from the
+API's data (no page to fetch).
+
+The key (the spider's `api_key` argument, from the catalog's `key_env`) travels in a header
+where the API allows it; where it must be a URL parameter, the URL is redacted (spiders.sites)
+before it is stored or logged. Either way it never reaches the database, a report or a log.
+
+Outcomes, per business: an acceptable place is `ok` (several: each stored, a duplicate); none is
+`not_found`, saying what was searched and what came closest; HTTP 401/403 is `blocked`, "API
+key rejected"; 429 is retried as the settings say, then `blocked`; anything else is `error`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from auditor.audit import rank_candidates
+from auditor.identify import THRESHOLD
+from auditor.normalize.record import Normalized
+from spiders.bases.listing import now
+from spiders.bases.search import SearchSpider
+from spiders.extract.model import FIELDS
+from spiders.items import Listing
+from spiders.outcome import BLOCKED, ERROR, NOT_FOUND, OK, from_failure, from_response
+from spiders.sites import rebase, redact
+
+KEY_REJECTED = "API key rejected"
+
+
+class ApiSpider(SearchSpider):
+    """A source searched through its API (the catalog's `endpoint`).
+
+    A source module sets `name`, how the key is sent (`key_header` or `key_param`), and
+    overrides `params()` (the search request's query) and `candidates()` (the JSON answer as
+    candidate dicts: name, address, city, state, zip, phone, website, url, id). A source that
+    needs a second request per place (Google's Place Details) overrides `details_request()`
+    and `detail_values()`.
+    """
+
+    endpoint = ""  # default: the catalog's endpoint
+    key_header = ""  # e.g. "Authorization": the key is sent in this header...
+    key_prefix = ""  # ...after this prefix ("Bearer ")
+    key_param = ""  # or as this URL parameter (redacted wherever the URL is kept)
+    extra_headers: dict[str, str] = {}
+
+    def __init__(self, businesses: dict[str, Normalized] | None = None, api_key: str = "",
+                 **kwargs):  # fmt: skip
+        super().__init__(businesses, **kwargs)
+        self.api_key = api_key or ""
+        self.endpoint = self.endpoint or (self.source.endpoint if self.source else "")
+
+    # --- what a source declares -----------------------------------------------------------
+
+    def params(self, business: Normalized) -> dict[str, str]:
+        """The search request's query parameters for one business (the key excluded)."""
+        raise NotImplementedError
+
+    def candidates(self, data: object) -> list[dict]:
+        """Every place in the API's answer, as candidate dicts (with `id` and, when the API
+        gives one, `url`: the place's public page)."""
+        raise NotImplementedError
+
+    def answer_error(self, data: object) -> tuple[str, str] | None:
+        """(outcome, reason) when a 200 answer still says the request failed (Google)."""
+        return None
+
+    def details_request(self, candidate: dict, meta: dict) -> scrapy.Request | None:
+        """A second request for an accepted place, or None when its data is complete."""
+        return None
+
+    def detail_values(self, data: object) -> dict:
+        return {}
+
+    # --- requests ---------------------------------------------------------------------------
+
+    def api_request(self, url: str, params: dict[str, str], callback, meta: dict,
+                    ) -> scrapy.Request:  # fmt: skip
+        query = dict(params)
+        headers = dict(self.extra_headers)
+        if self.key_param:
+            query[self.key_param] = self.api_key
+        if self.key_header:
+            headers[self.key_header] = self.key_prefix + self.api_key
+        return scrapy.Request(
+            rebase(f"{url}?{urlencode(query)}", self.name),
+            callback=callback,
+            errback=self.api_failed,
+            headers={"Accept": "application/json", **headers},
+            # robots.txt is for crawlers of pages; an API's terms govern its use
+            meta={**meta, "dont_obey_robotstxt": True},
+            dont_filter=True,
+        )
+
+    def search_request(self, business: Normalized) -> scrapy.Request:
+        values = self.query(business)
+        where = ", ".join(v for v in (values["city"], values["state"]) if v)
+        searched = f"'{values['name']}'" + (f" in {where}" if where else "")
+        meta = {"business_id": business.record.id, "searched": searched}
+        return self.api_request(self.endpoint, self.params(business), self.parse_api, meta)
+
+    # --- answers ----------------------------------------------------------------------------
+
+    def parse_api(self, response: Response) -> Iterator[Listing | scrapy.Request]:
+        business_id, searched = response.meta["business_id"], response.meta["searched"]
+        data, problem = self.read(response)
+        if problem:
+            yield self.search_listing(business_id, response.url, *problem, status=response.status)
+            return
+        try:
+            found = [c for c in self.candidates(data) if c.get("name")]
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            self.crawler.stats.inc_value(f"napaudit/source/{self.name}/unreadable")
+            yield self.search_listing(business_id, response.url, ERROR,
+                                      f"unexpected API answer ({type(exc).__name__})")  # fmt: skip
+            return
+        scored = rank_candidates(self.businesses[business_id], found)
+        accepted = [values for score, _, values in scored if score >= THRESHOLD]
+        self.crawler.stats.inc_value(f"napaudit/source/{self.name}/searches")
+        if not accepted:
+            reason = self.not_found_reason(searched, scored)
+            yield self.search_listing(business_id, response.url, NOT_FOUND, reason,
+                                      status=response.status)  # fmt: skip
+            return
+        if len(accepted) > 1:
+            self.crawler.stats.inc_value(f"napaudit/source/{self.name}/duplicates")
+        for candidate in accepted[: self.follow_at_most]:
+            meta = {"business_id": business_id, "searched": searched, "candidate": candidate}
+            request = self.details_request(candidate, meta)
+            yield request or self.api_listing(business_id, candidate, searched, response.url)
+
+    def parse_details(self, response: Response) -> Iterator[Listing]:
+        """A place's details: they complete the candidate found by the search."""
+        candidate = response.meta["candidate"]
+        data, problem = self.read(response)
+        if not problem:
+            try:
+                details = self.detail_values(data)
+            except (AttributeError, KeyError, TypeError, ValueError):
+                details = {}
+            candidate = {**candidate, **{k: v for k, v in details.items() if v}}
+        # the search found the place: a failed details request still leaves what it showed
+        yield self.api_listing(response.meta["business_id"], candidate,
+                               response.meta["searched"], response.url)  # fmt: skip
+
+    def read(self, response: Response) -> tuple[object, tuple[str, str] | None]:
+        """(the JSON answer, None), or (None, (outcome, reason)) when it cannot be used."""
+        if response.status in (401, 403):
+            return None, (BLOCKED, f"HTTP {response.status}: {KEY_REJECTED}")
+        text = getattr(response, "text", "")
+        outcome, reason = from_response(response.status, text)
+        if outcome != OK:
+            return None, (outcome, reason)
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None, (ERROR, "the API answered something that is not JSON")
+        return data, self.answer_error(data)
+
+    def api_listing(self, business_id: str, candidate: dict, searched: str, api_url: str,
+                    ) -> Listing:  # fmt: skip
+        """The place as the API shows it, in the shape extract() gives for a page."""
+        method = f"api:{self.name}"
+        found = {f: candidate.get(f) or "" for f in FIELDS}
+        found["method"] = {f: method for f in FIELDS if found[f]}
+        url = rebase(candidate.get("url") or "", self.name) or api_url
+        if candidate.get("url"):
+            found["url"] = url
+        key = f"{self.name}:{candidate['id']}" if candidate.get("id") else ""
+        return Listing(business_id, self.name, redact(url), OK, status=200, fetched_at=now(),
+                       found=[found], listing_key=key, searched=searched)  # fmt: skip
+
+    def search_listing(self, business_id: str, url: str, outcome: str, reason: str,
+                       status: int | None = None) -> Listing:  # fmt: skip
+        listing = super().search_listing(business_id, url, outcome, reason)
+        listing.status = status
+        return listing
+
+    def api_failed(self, failure: Failure) -> Iterator[Listing]:
+        outcome, reason = from_failure(failure)
+        request = failure.request
+        yield self.search_listing(request.meta["business_id"], request.url, outcome,
+                                  f"API: {reason}")  # fmt: skip
+
+
+def first(*values: object) -> str:
+    """The first value that is a non-empty string (APIs leave fields out or null)."""
+    return next((v.strip() for v in values if isinstance(v, str) and v.strip()), "")
