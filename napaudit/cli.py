@@ -13,9 +13,11 @@ from auditor.audit import compare_records
 from auditor.catalog import CatalogError, load_catalog
 from auditor.records import InputError, read_records
 from auditor.store import Store
+from napaudit.changes_cli import changes
 from napaudit.crawl_cli import audit, batch, demo, extract
 from napaudit.options import CONTEXT, InputProblem, db_option, warn_rows
 from napaudit.report_cli import report
+from napaudit.schedule_cli import schedule
 from reports.export import FORMATS, Writer
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -134,7 +136,7 @@ def sources(fmt: str) -> None:
     click.echo(f"{len(catalog)} sources; weights and reasons in data/sources.toml", err=True)
 
 
-for command in (audit, batch, demo, extract, report):
+for command in (audit, batch, changes, demo, extract, report, schedule):
     cli.add_command(command)
 
 

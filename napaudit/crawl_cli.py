@@ -94,6 +94,10 @@ def batch(targets: tuple[str, ...], **args) -> None:
       napaudit batch clients.csv --notify https://hooks.example.com/napaudit
       napaudit batch clients.csv --resume
     """
+    from napaudit.alerts import check_target
+
+    for target in targets:
+        check_target(target)  # a bad target fails now, not after the crawl
     outcome = _run("batch", **args)
     if targets:
         _notify(args["db_path"], outcome.run_id, targets)
@@ -109,9 +113,12 @@ def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agen
         cache_dir=Path(f"{db_path}.httpcache") if cache else None,
     )  # fmt: skip
     chosen = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
+    from napaudit.lock import run_lock
+
     try:
-        outcome = run_audit(clients, urls, db_path, options, resume=resume, sources=chosen,
-                            command=command, progress=True)  # fmt: skip
+        with run_lock(db_path):  # two runs on one database never overlap
+            outcome = run_audit(clients, urls, db_path, options, resume=resume, sources=chosen,
+                                command=command, progress=True)  # fmt: skip
     except AuditInputError as exc:
         raise InputProblem(str(exc)) from None
     warn_rows(outcome.problems)
@@ -139,7 +146,13 @@ def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agen
 
 
 def _notify(db_path: str, run_id: int, targets: tuple[str, ...]) -> None:
-    raise click.ClickException("--notify is not available yet")
+    from napaudit.alerts import notify_after_run
+
+    sent = notify_after_run(db_path, run_id, list(targets))
+    if sent is None:
+        click.echo("No regression since the last run: no alert sent.", err=True)
+    else:
+        click.echo(f"Alert sent ({len(targets)} target(s)): {sent['text']}.", err=True)
 
 
 @click.command(context_settings=CONTEXT)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from auditor.models import FIELDS
+from reports.changes import snapshot_changes
 from reports.config import Weights, load_weights
 from reports.load import Listing, ReportError, Snapshot, load_snapshot
 from reports.priority import OPTIONAL, Fix, rank_fixes
@@ -114,6 +115,7 @@ def business_report(snapshot: Snapshot, business_id: str, weights: Weights, slug
         "not_checked": [_not_checked(x, weights) for x in listings if not x.checked],
         "duplicates": duplicates,
         "history": history,
+        "changes": snapshot_changes(snapshot, business_id, weights.catalog),
     }
 
 

@@ -117,10 +117,10 @@ def _merged(all_stats: list[dict]) -> dict:
         stats.setdefault("finish_reason", "failed")  # the crawler never started
         for key, value in stats.items():
             if isinstance(value, int | float) and not isinstance(value, bool):
-                merged[key] = merged.get(key, 0) + value
-            elif key == "finish_reason":
-                finished = merged.get(key, "finished") == "finished" and value == "finished"
-                merged[key] = "finished" if finished else value
+                merged[key] = (merged.get(key) or 0) + value
+            elif key == "finish_reason":  # the first that did not finish says why
+                if merged.get(key, "finished") == "finished":
+                    merged[key] = value
             else:
                 merged.setdefault(key, value)
     return merged

@@ -35,9 +35,10 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {"spiders.pipelines.AuditPipeline": 300}
 
-# Resuming (napaudit audit --resume): the audit itself skips the listings a run has stored, so
-# start requests need no disk queue (it costs ~15 % of a fast crawl, measured 2026-11-24); the
-# requests they lead to (a search's result pages) keep theirs in JOBDIR.
+# Resuming (napaudit audit --resume): with no start queue of their own, start requests share
+# JOBDIR's one disk queue with the requests they lead to (a separate start queue cost ~15 % of a
+# fast crawl, measured 2026-11-24). A resumed run skips what the store holds and what the
+# spider's state says was already scheduled (spiders.bases.search.SearchSpider.still_to_search).
 SCHEDULER_START_DISK_QUEUE = None
 
 # Development cache (napaudit audit --cache): stored beside the database.

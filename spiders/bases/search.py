@@ -45,8 +45,22 @@ class SearchSpider(ListingSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         async for request in super().start():  # known listing URLs, if any were given
             yield request
-        for business in self.businesses.values():
-            yield self.search_request(business)
+        for business in self.still_to_search():
+            request = self.search_request(business)
+            self.scheduled(business)
+            yield request
+
+    def still_to_search(self) -> list[Normalized]:
+        """The businesses to search. A resumed crawl skips those whose search was scheduled
+        before the interruption: the request, or the pages it led to, wait in JOBDIR's queue
+        (start requests share it), and what they gave is in the store."""
+        scheduled = getattr(self, "state", {}).get("scheduled", set())
+        return [b for b in self.businesses.values() if b.record.id not in scheduled]
+
+    def scheduled(self, business: Normalized) -> None:
+        """Remembered in the JOBDIR's spider state (Scrapy saves it when the crawl stops)."""
+        if hasattr(self, "state"):
+            self.state.setdefault("scheduled", set()).add(business.record.id)
 
     # --- searching ----------------------------------------------------------------------
 
@@ -101,7 +115,8 @@ class SearchSpider(ListingSpider):
 
     def not_found_reason(self, searched: str, scored: list) -> str:
         label = self.source.name if self.source else self.name
-        reason = f"searched {label} for {searched}: {len(scored)} results, none is this business"
+        found = f"{len(scored)} result" + ("" if len(scored) == 1 else "s")
+        reason = f"searched {label} for {searched}: {found}, none is this business"
         if scored:
             score, _, values = scored[0]
             reason += f" (closest: '{values.get('name', '')}', score {score:.2f})"

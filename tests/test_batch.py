@@ -1,0 +1,120 @@
+"""`napaudit batch`: many clients in one crawl, a line per business, and --resume after Ctrl-C
+ending with exactly what an uninterrupted run stores."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from napaudit.generatedweb import GeneratedWeb, businesses, write_clients
+from napaudit.sampleweb import serving
+from spiders.sources import spider_classes
+
+BUSINESSES = 30
+
+
+def searchable_sources() -> list[str]:
+    """Sources the generated web can answer: a search page template, or the site itself."""
+    sources = [s for s in spider_classes()
+               if s == "website" or (ROOT / "data" / "sampleweb" / s / "_search.html").exists()]  # fmt: skip
+    return sorted(sources)
+
+
+def batch(web, clients: Path, db: Path, *more: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "napaudit", "batch", str(clients), "--sources",
+         ",".join(web.sources), "--db", str(db), "--delay", "0", "--timeout", "5",
+         "--report", str(db.parent / "report"), *more],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env={**os.environ, "NAPAUDIT_SITE_BASE": web.base_url},
+    )  # fmt: skip
+
+
+def stored(db: Path) -> tuple[set, set]:
+    con = sqlite3.connect(db)
+    listings = set(con.execute(
+        "select business_id, source, listing_key, outcome, outcome_reason from run_listings"
+    ))  # fmt: skip
+    findings = set(con.execute(
+        "select r.business_id, r.source, r.listing_key, f.field, f.status, f.reason "
+        "from run_listings r join findings f using (check_id)"
+    ))  # fmt: skip
+    return listings, findings
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("batch")
+    gen = businesses(BUSINESSES)
+    clients = write_clients(folder / "clients.csv", gen)
+    with serving(GeneratedWeb(gen, searchable_sources(), latency=0.03)) as web:
+        yield web, clients, folder
+
+
+def test_batch_prints_a_line_per_business_and_a_summary(generated):
+    web, clients, folder = generated
+    (folder / "plain").mkdir(exist_ok=True)
+    done = batch(web, clients, folder / "plain" / "a.db")
+    out, err = done.communicate(timeout=600)
+    assert done.returncode == 0, err[-3000:]
+    assert any(line.startswith("g1: ") and "listings checked" in line for line in err.splitlines())
+    assert sum(1 for line in err.splitlines() if "listings checked" in line) == BUSINESSES
+    assert "Stored as run 1" in out and "Report:" in out
+
+
+def test_resume_after_ctrl_c_stores_what_an_uninterrupted_run_does(generated):
+    web, clients, folder = generated
+    for name in ("whole", "cut"):
+        (folder / name).mkdir(exist_ok=True)
+    start = len(web.hits)
+    whole = batch(web, clients, folder / "whole" / "a.db")
+    assert whole.wait(timeout=600) == 0, whole.stderr.read()[-3000:]
+    expected = stored(folder / "whole" / "a.db")
+    whole_hits = len(web.hits) - start
+
+    cut_db = folder / "cut" / "a.db"
+    start = len(web.hits)
+    cut = batch(web, clients, cut_db)
+    while cut.poll() is None and len(web.hits) - start < whole_hits // 3:
+        time.sleep(0.02)
+    cut.send_signal(signal.SIGINT)  # Ctrl-C a third of the way
+    said = cut.stderr.readlines()
+    assert cut.wait(timeout=120) == 130, "".join(said)[-3000:]
+    assert "continue it with --resume" in said[-1]
+    assert 0 < _count(cut_db) < len(expected[0])
+    cut_hits = len(web.hits) - start
+
+    start = len(web.hits)
+    resumed = batch(web, clients, cut_db, "--resume")
+    out, err = resumed.communicate(timeout=600)
+    assert resumed.returncode == 0, err[-3000:]
+    assert stored(cut_db) == expected  # nothing lost, nothing doubled
+    con = sqlite3.connect(cut_db)
+    assert con.execute("select count(*), max(status) from runs").fetchone() == (1, "done")
+    # the resumed run fetched what was left, not everything again
+    resumed_hits = len(web.hits) - start
+    assert resumed_hits < whole_hits
+    assert cut_hits + resumed_hits <= 1.25 * whole_hits
+
+
+def _count(db: Path) -> int:
+    try:
+        return sqlite3.connect(db).execute("select count(*) from run_listings").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+@pytest.mark.parametrize("order", [("shutdown", "finished"), ("finished", "shutdown")])
+def test_one_spider_stopped_early_makes_the_whole_run_interrupted(order):
+    from spiders.crawl import _merged
+
+    merged = _merged([{"finish_reason": r, "item_scraped_count": 2} for r in order])
+    assert merged == {"finish_reason": "shutdown", "item_scraped_count": 4}
