@@ -43,7 +43,10 @@ class SampleSearch:
             entry = {"path": row["path"], "business_id": row["business_id"]}
             page = _file(self.root, row["path"])
             found = extract(page.read_bytes(), row["path"]) if page and row["serve"] == "ok" else []
-            shown = found[0].as_dict() if found else _as_shown(by_id[row["business_id"]])
+            client = by_id.get(row["business_id"])
+            if not found and client is None:  # a web without the sample clients: not indexed
+                continue
+            shown = found[0].as_dict() if found else _as_shown(client)
             shown.pop("url", None)
             index.setdefault(row["source"], []).append({**shown, **entry})
         for table in sorted(self.root.glob("*/_lookalikes.csv")):
