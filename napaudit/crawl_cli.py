@@ -6,6 +6,7 @@ Scrapy is imported inside the commands, so that the other commands start without
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -222,11 +223,15 @@ def demo(db_path: str, timeout: float, report_dir: str) -> None:
       napaudit demo --db /tmp/demo.db
     """
     from napaudit.sampleweb import serving, write_demo_targets
+    from spiders.sites import SITE_BASE
 
     clients = str(SAMPLES / "clients.csv")
     with serving() as web, tempfile.TemporaryDirectory() as tmp:
         urls = Path(tmp) / "listing_urls.csv"
         write_demo_targets(web, urls)
         click.echo(f"Sample web serving on {web.base_url}", err=True)
+        # listings are stored under their path on the sample web, whatever port it has today,
+        # so that one demo's run compares with the next (napaudit changes)
+        os.environ[SITE_BASE] = web.base_url
         _run("demo", clients, str(urls), None, db_path, False, False, None, 0, timeout,
              report_dir, retries=1)  # fmt: skip
