@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -29,25 +28,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.catalog import load_catalog  # noqa: E402
-from napaudit.generatedweb import GeneratedWeb, businesses, write_clients  # noqa: E402
+from napaudit.generatedweb import (  # noqa: E402
+    GeneratedWeb,
+    answerable_sources,
+    businesses,
+    keys_env,
+    stored,
+    write_clients,
+)
 from napaudit.sampleweb import serving  # noqa: E402
-from spiders.sources import spider_classes  # noqa: E402
-
-
-def answerable_sources() -> list[str]:
-    """Sources the generated web answers: a search page, a mock API, or the website itself."""
-    try:
-        from napaudit.mockapis import SOURCES as apis
-    except ImportError:
-        apis = ()
-    pages = {p.parent.name for p in (ROOT / "data" / "sampleweb").glob("*/_search.html")}
-    return sorted(s for s in spider_classes() if s == "website" or s in pages or s in apis)
-
-
-def keys_env() -> dict[str, str]:
-    """A made-up key for every API source: the mock APIs accept any key but none."""
-    return {s.key_env: "bench-key" for s in load_catalog().values() if s.key_env}
 
 
 def run_batch(web, clients: Path, db: Path, sources: list[str], *more: str, cut_after=None):
@@ -79,18 +68,6 @@ def _interrupt(child: subprocess.Popen, web, at: int) -> None:
         time.sleep(0.02)
     if child.poll() is None:
         child.send_signal(signal.SIGINT)
-
-
-def stored(db: Path) -> tuple[set, set]:
-    con = sqlite3.connect(db)
-    listings = set(con.execute(
-        "select business_id, source, listing_key, outcome, outcome_reason from run_listings"
-    ))  # fmt: skip
-    findings = set(con.execute(
-        "select r.business_id, r.source, r.listing_key, f.field, f.status, f.reason "
-        "from run_listings r join findings f using (check_id)"
-    ))  # fmt: skip
-    return listings, findings
 
 
 def main() -> int:

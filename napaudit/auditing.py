@@ -91,10 +91,8 @@ def run_audit(
 ) -> AuditOutcome:
     businesses, targets, problems = read_inputs(clients, listings)
     chosen = None if listings else select_sources(sources)
-    try:  # a broken [keys] table stops the audit before anything starts
-        catalog = load_catalog()
-        for sid in chosen or []:
-            api_key(catalog[sid])
+    try:  # read once; a broken [keys] table stops the audit before anything starts
+        keys = {sid: api_key(load_catalog()[sid]) for sid in chosen or []}
     except ConfigError as exc:
         raise AuditInputError(str(exc)) from None
     jobs = job_dir(db_path, clients, listings, chosen)
@@ -113,7 +111,7 @@ def run_audit(
     if listings:
         crawls = [_listing_crawl(targets, done, run, jobs)]
     else:
-        crawls = _discovery_crawls(chosen, canon, done, run, options, jobs, skipped)
+        crawls = _discovery_crawls(chosen, keys, canon, done, run, options, jobs, skipped)
     # What lives to the end (the clients, the catalog, the modules) is left out of every
     # garbage collection from here on: a crawl makes millions of short-lived objects.
     gc.freeze()
@@ -160,14 +158,14 @@ def _job(folder: Path) -> dict:
     return {"JOBDIR": str(folder)}
 
 
-def _discovery_crawls(sources, canon, done, run, options, jobs, skipped) -> list[Crawl]:
+def _discovery_crawls(sources, keys, canon, done, run, options, jobs, skipped) -> list[Crawl]:
     """One spider per source, all in one process: per-site politeness is shared by clients."""
     catalog, spiders = load_catalog(), spider_classes()
     searched = {(b, s) for b, s, _ in done}
     crawls = []
     for sid in sources:
         source = catalog[sid]
-        why = _why_not(source, sid in spiders)
+        why = _why_not(source, sid in spiders, keys[sid])
         if why:
             skipped[sid] = why
             _store_skipped(run, canon, sid, why)
@@ -176,19 +174,18 @@ def _discovery_crawls(sources, canon, done, run, options, jobs, skipped) -> list
         kwargs = {"businesses": todo, "audit_run": run}
         if options.delay != 0:  # a source's own pace (usage policies), never faster than asked
             kwargs["download_delay"] = max(options.delay or 0, 1 / source.rate)
-        key = api_key(source)
-        if key:
-            kwargs["api_key"] = key
+        if keys[sid]:
+            kwargs["api_key"] = keys[sid]
         crawls.append(Crawl(spiders[sid], kwargs, _job(jobs / sid)))
     return crawls
 
 
-def _why_not(source, has_spider: bool) -> str:
+def _why_not(source, has_spider: bool, key: str) -> str:
     if not source.checkable:
         return f"cannot be checked automatically: {source.why_not}"
     if not has_spider:
         return "napaudit has no spider for this source yet"
-    if source.key_env and not source.search_url and not api_key(source):
+    if source.key_env and not source.search_url and not key:
         return f"no API key (set {source.key_env}, or [keys] {source.id} in napaudit.toml)"
     return ""
 

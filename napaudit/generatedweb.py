@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import json
 import random
+import sqlite3
 import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from auditor.catalog import load_catalog
 from napaudit.samplesearch import SampleSearch
 from napaudit.sampleweb import SAMPLEWEB, SampleWeb
 
@@ -59,6 +61,8 @@ _PLACES = [
     ("New York", "NY", "10019", "212"),
     ("Austin", "TX", "78701", "512"),
 ]
+# Sources whose spiders follow only links in the site's own listing-path shape.
+_PAGE_PATH = {"manta": "/manta/c/m{id}/listing", "hotfrog": "/hotfrog/company/{id}/listing"}
 _STREETS = ["Main St", "Harbor Blvd", "Central Ave", "Elm St", "Oak Ave", "Mission St"]  # fmt: skip
 
 
@@ -116,12 +120,20 @@ class GeneratedWeb(SampleWeb):
         self.latency = latency
 
     @cached_property
-    def search(self) -> GeneratedSearch:
-        index = {
-            source: [{**g.__dict__, "path": f"/{source}/biz/{g.id}", "business_id": g.id}
-                     for g in self.generated.values()]
+    def pages(self) -> dict[str, Generated]:
+        """Listing path -> business: each source's pages in the path shape its spider expects."""
+        return {
+            _PAGE_PATH.get(source, "/{source}/biz/{id}").format(source=source, id=g.id): g
             for source in self.sources
-        }  # fmt: skip
+            for g in self.generated.values()
+        }
+
+    @cached_property
+    def search(self) -> GeneratedSearch:
+        index: dict[str, list[dict]] = {}
+        for path, g in self.pages.items():
+            source = path.split("/")[1]
+            index.setdefault(source, []).append({**g.__dict__, "path": path, "business_id": g.id})
         return GeneratedSearch(index)
 
     def answer(self, path: str, query: str = "", headers: dict[str, str] | None = None
@@ -130,9 +142,9 @@ class GeneratedWeb(SampleWeb):
             time.sleep(self.latency)
         if path == "/robots.txt":
             return 200, {}, b"User-agent: *\nDisallow:\n"
+        if path in self.pages:
+            return 200, {}, _listing_page(self.pages[path])
         parts = path.strip("/").split("/")
-        if len(parts) == 3 and parts[1] == "biz" and parts[2] in self.generated:
-            return 200, {}, _listing_page(self.generated[parts[2]])
         if parts[0] == "website" and len(parts) >= 2 and parts[1].startswith("gen"):
             business = self.generated.get("g" + parts[1][3:])
             if business:
@@ -149,3 +161,33 @@ def _listing_page(g: Generated) -> bytes:
                       "postalCode": g.zip}}  # fmt: skip
     head = f'<title>{g.name}</title><script type="application/ld+json">{json.dumps(ld)}</script>'
     return f"<html><head>{head}</head><body><h1>{g.name}</h1></body></html>".encode()
+
+
+def answerable_sources() -> list[str]:
+    """Sources a generated web answers: a search page, a mock API, or the website itself."""
+    from napaudit.mockapis import SOURCES as apis
+    from spiders.sources import spider_classes
+
+    pages = {p.parent.name for p in SAMPLEWEB.glob("*/_search.html")}
+    return sorted(s for s in spider_classes() if s == "website" or s in pages or s in apis)
+
+
+def keys_env() -> dict[str, str]:
+    """A made-up key for every API source: the mock APIs take any key starting with "test-"."""
+    return {s.key_env: "test-generated" for s in load_catalog().values() if s.key_env}
+
+
+def stored(db: Path) -> tuple[set, set]:
+    """What a run stored, to compare two runs: its listings and their findings."""
+    con = sqlite3.connect(db)
+    try:
+        listings = set(con.execute(
+            "select business_id, source, listing_key, outcome, outcome_reason from run_listings"
+        ))  # fmt: skip
+        findings = set(con.execute(
+            "select r.business_id, r.source, r.listing_key, f.field, f.status, f.reason "
+            "from run_listings r join findings f using (check_id)"
+        ))  # fmt: skip
+    finally:
+        con.close()
+    return listings, findings

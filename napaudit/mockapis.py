@@ -19,15 +19,12 @@ import re
 import zlib
 from collections.abc import Callable
 
-from auditor.normalize.text import words
+from napaudit.samplesearch import find_by_words
 
 SOURCES = frozenset({"google", "yelp", "foursquare", "bing", "openstreetmap"})
 # Yelp's API is answered too (/yelp/v3/...), but its other paths are its public site, served by
 # samplesearch: `respond` gives None for them.
 PUBLIC_SITE = frozenset({"yelp"})
-
-_STOP = frozenset("the and of a an at in on for inc llc co".split())
-MAX_RESULTS = 10
 
 
 def respond(
@@ -41,28 +38,14 @@ def respond(
     """The API's answer to GET path?params. A path that is not the API's: 404, except for
     yelp, whose other paths are its public site (None: not the mock's to answer).
 
-    `search(text)` finds the entries for a query (default: `matches` over `index`); the sample
-    web passes its own, indexed by word."""
+    `search(text)` finds the entries for a query (default: samplesearch.find_by_words over
+    `index`); the sample web passes its own, indexed once."""
     route = _ROUTES.get(source)
-    find = search or (lambda text: matches(text, index))
+    find = search or (lambda text: find_by_words(index, text))
     answer = route(path.removeprefix(f"/{source}"), params, index, headers, find) if route else None
     if answer is None and source not in PUBLIC_SITE:
         return 404, {"error": "Not Found"}
     return answer
-
-
-# --- matching ---------------------------------------------------------------------------------
-
-
-def matches(text: str, index: list[dict]) -> list[dict]:
-    """Entries whose name shares a word with `text`, most shared words first."""
-    wanted = {w for w in words(text) if len(w) > 2 and w not in _STOP}
-    scored = []
-    for entry in index:
-        shared = len(wanted & set(words(entry.get("name", ""))))
-        if shared:
-            scored.append((-shared, entry.get("name", ""), entry))
-    return [entry for *_, entry in sorted(scored, key=lambda s: s[:2])][:MAX_RESULTS]
 
 
 def place_id(entry: dict) -> str:

@@ -99,24 +99,36 @@ class SampleSearch:
 
     @cached_property
     def by_word(self) -> dict[str, dict[str, list[int]]]:
-        """source -> name word -> positions in the source's index: a search reads no other."""
-        table: dict[str, dict[str, list[int]]] = {}
-        for source, entries in self.index.items():
-            words_of = table.setdefault(source, {})
-            for i, entry in enumerate(entries):
-                for word in set(words(entry.get("name", ""))):
-                    words_of.setdefault(word, []).append(i)
-        return table
+        """source -> its entries' name words: a search reads no other entry."""
+        return {source: word_index(entries) for source, entries in self.index.items()}
 
     def search(self, source: str, text: str) -> list[dict]:
-        wanted = {w for w in words(text) if len(w) > 2 and w not in _STOP}
-        entries, words_of = self.index.get(source, []), self.by_word.get(source, {})
-        shared: dict[int, int] = {}
-        for word in wanted:
-            for i in words_of.get(word, ()):
-                shared[i] = shared.get(i, 0) + 1
-        ranked = sorted(shared, key=lambda i: (-shared[i], entries[i].get("name", ""), i))
-        return [entries[i] for i in ranked[:MAX_RESULTS]]
+        return find_by_words(self.index.get(source, []), text, self.by_word.get(source, {}))
+
+
+def word_index(entries: list[dict]) -> dict[str, list[int]]:
+    """Name word -> the positions of the entries whose name has it."""
+    table: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        for word in set(words(entry.get("name", ""))):
+            table.setdefault(word, []).append(i)
+    return table
+
+
+def find_by_words(
+    entries: list[dict], text: str, by_word: dict[str, list[int]] | None = None
+) -> list[dict]:
+    """The entries whose name shares a word with `text`, most shared words first: what the
+    sample web's search pages and mock APIs answer."""
+    if by_word is None:
+        by_word = word_index(entries)
+    wanted = {w for w in words(text) if len(w) > 2 and w not in _STOP}
+    shared: dict[int, int] = {}
+    for word in wanted:
+        for i in by_word.get(word, ()):
+            shared[i] = shared.get(i, 0) + 1
+    ranked = sorted(shared, key=lambda i: (-shared[i], entries[i].get("name", ""), i))
+    return [entries[i] for i in ranked[:MAX_RESULTS]]
 
 
 def _query_values(query: str, params: dict[str, str]) -> dict[str, str]:

@@ -138,10 +138,12 @@ def api_key(source: Source, path: str | Path | None = None) -> str:
     if not config.is_file():
         return ""
     try:
-        keys = tomllib.loads(config.read_text(encoding="utf-8")).get("keys", {})
+        text = config.read_text(encoding="utf-8")
+        keys = tomllib.loads(text).get("keys", {})
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(config, f"cannot be read ({exc.__class__.__name__})") from None
     value = keys.get(source.id, "") if isinstance(keys, dict) else ""
     if not isinstance(value, str):
-        raise ConfigError(config, f"[keys] {source.id}: must be a string", None)
+        line = _line(text, "keys", source.id)
+        raise ConfigError(config, f"[keys] {source.id}: must be a string", line)
     return value.strip()

@@ -198,6 +198,13 @@ def test_audit_input_errors_exit_2(tmp_path):
     assert done.returncode == 2
     assert "urls.csv, line 1, column 'source': no 'source' column" in done.stderr
     assert "Traceback" not in done.stderr
+    config = tmp_path / "napaudit.toml"
+    config.write_text('[keys]\ngoogle = ["not", "a", "key"]\n')
+    done = napaudit("audit", str(CLIENTS), "--sources", "google", "--db", str(tmp_path / "a.db"),
+                    env={"NAPAUDIT_CONFIG": str(config), "GOOGLE_PLACES_API_KEY": ""})  # fmt: skip
+    assert done.returncode == 2
+    assert "napaudit.toml, line 2: [keys] google: must be a string" in done.stderr
+    assert not (tmp_path / "a.db").exists()  # stopped before anything started
 
 
 def test_demo_runs_end_to_end(tmp_path):

@@ -14,18 +14,17 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from napaudit.generatedweb import GeneratedWeb, businesses, write_clients
+from napaudit.generatedweb import (
+    GeneratedWeb,
+    answerable_sources,
+    businesses,
+    keys_env,
+    stored,
+    write_clients,
+)
 from napaudit.sampleweb import serving
-from spiders.sources import spider_classes
 
 BUSINESSES = 30
-
-
-def searchable_sources() -> list[str]:
-    """Sources the generated web can answer: a search page template, or the site itself."""
-    sources = [s for s in spider_classes()
-               if s == "website" or (ROOT / "data" / "sampleweb" / s / "_search.html").exists()]  # fmt: skip
-    return sorted(sources)
 
 
 def batch(web, clients: Path, db: Path, *more: str) -> subprocess.Popen:
@@ -34,20 +33,8 @@ def batch(web, clients: Path, db: Path, *more: str) -> subprocess.Popen:
          ",".join(web.sources), "--db", str(db), "--delay", "0", "--timeout", "5",
          "--report", str(db.parent / "report"), *more],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, "NAPAUDIT_SITE_BASE": web.base_url},
+        env={**os.environ, **keys_env(), "NAPAUDIT_SITE_BASE": web.base_url},
     )  # fmt: skip
-
-
-def stored(db: Path) -> tuple[set, set]:
-    con = sqlite3.connect(db)
-    listings = set(con.execute(
-        "select business_id, source, listing_key, outcome, outcome_reason from run_listings"
-    ))  # fmt: skip
-    findings = set(con.execute(
-        "select r.business_id, r.source, r.listing_key, f.field, f.status, f.reason "
-        "from run_listings r join findings f using (check_id)"
-    ))  # fmt: skip
-    return listings, findings
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +42,7 @@ def generated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("batch")
     gen = businesses(BUSINESSES)
     clients = write_clients(folder / "clients.csv", gen)
-    with serving(GeneratedWeb(gen, searchable_sources(), latency=0.03)) as web:
+    with serving(GeneratedWeb(gen, answerable_sources(), latency=0.03)) as web:
         yield web, clients, folder
 
 
@@ -68,6 +55,12 @@ def test_batch_prints_a_line_per_business_and_a_summary(generated):
     assert any(line.startswith("g1: ") and "listings checked" in line for line in err.splitlines())
     assert sum(1 for line in err.splitlines() if "listings checked" in line) == BUSINESSES
     assert "Stored as run 1" in out and "Report:" in out
+    listings, _ = stored(folder / "plain" / "a.db")
+    by_source = {}
+    for _, source, _, outcome, _ in listings:
+        by_source.setdefault(source, set()).add(outcome)
+    # every source answered (the API ones through their mock, with a key), every business found
+    assert by_source == {source: {"ok"} for source in web.sources}
 
 
 def test_resume_after_ctrl_c_stores_what_an_uninterrupted_run_does(generated):

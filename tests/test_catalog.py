@@ -96,5 +96,5 @@ def test_api_keys_come_from_the_environment_first_then_the_config_file(tmp_path,
     assert api_key(load_catalog()["bbb"]) == ""  # a source without an API has no key
     monkeypatch.delenv("GOOGLE_PLACES_API_KEY")
     config.write_text("[keys]\ngoogle = 12\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"napaudit.toml: \[keys\] google: must be a string"):
+    with pytest.raises(ConfigError, match=r"napaudit.toml, line 2: \[keys\] google: must be a st"):
         api_key(google)

@@ -1,5 +1,5 @@
-"""Discovery on five small directories (Cylex, EZlocal, Brownbook, ChamberofCommerce.com,
-MerchantCircle): each source's own search results read from a saved page in its markup, its
+"""Discovery on eight small directories (Cylex, EZlocal, Brownbook, ChamberofCommerce.com,
+MerchantCircle, Citysearch, YellowBot, ShowMeLocal): each source's own search results read from a saved page in its markup, its
 business page read by the shared extraction, and one crawl of the sample web showing the right
 listing picked among look-alikes, a duplicate followed twice, and a search that finds nothing
 stored with what was searched."""
@@ -18,7 +18,8 @@ from napaudit.samplesearch import SampleSearch
 from spiders.extract import extract
 from spiders.sources import spider_classes
 
-SOURCES = ["cylex", "ezlocal", "brownbook", "chamberofcommerce", "merchantcircle"]
+SOURCES = ["cylex", "ezlocal", "brownbook", "chamberofcommerce", "merchantcircle", "citysearch",
+           "yellowbot", "showmelocal"]  # fmt: skip
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 SAMPLEWEB = ROOT / "data" / "sampleweb"
 
@@ -59,6 +60,15 @@ LINKS = {
     "merchantcircle": ["/merchantcircle/juniper-street-bakery-portland-or",
                        "/merchantcircle/juniper-tea-house-portland-or",
                        "/merchantcircle/juniper-and-rye-beaverton-or"],
+    "citysearch": ["/citysearch/profile/620110457/portland_or/juniper_street_bakery.html",
+                   "/citysearch/profile/620119811/portland_or/juniper_tea_house.html",
+                   "/citysearch/profile/620087712/beaverton_or/juniper_and_rye.html"],
+    "yellowbot": ["/yellowbot/juniper-street-bakery-portland-or.html",
+                  "/yellowbot/juniper-tea-house-portland-or.html",
+                  "/yellowbot/juniper-and-rye-beaverton-or.html"],
+    "showmelocal": ["/showmelocal/41100457-juniper-street-bakery-portland",
+                    "/showmelocal/41100981-juniper-tea-house-portland",
+                    "/showmelocal/41087712-juniper-and-rye-beaverton"],
 }  # fmt: skip
 # ChamberofCommerce.com's result cards show no website.
 WEBSITES = ["https://juniperbakery.example/", "", "http://juniperandrye.example"]
@@ -147,9 +157,25 @@ EXPECTED = {
         "red-lantern": {"/merchantcircle/red-lantern-bar-chicago-il",
                         "/merchantcircle/red-lantern-bar-chicago-il-2"},
     },
+    "citysearch": {
+        "harbor-lane": {"/citysearch/profile/610223457/costa_mesa_ca/harbor_lane_dental.html"},
+        "arts-deli": {"/citysearch/profile/602118830/studio_city_ca/arts_delicatessen.html",
+                      "/citysearch/profile/44180512/studio_city_ca/arts_delicatessen.html"},
+    },
+    "yellowbot": {
+        "copper-kettle": {"/yellowbot/the-copper-kettle-san-francisco-ca.html"},
+        "mesa-verde": {"/yellowbot/mesa-verde-plumbing-llc-phoenix-az.html",
+                       "/yellowbot/mesa-verde-plumbing-phoenix-az.html"},
+    },
+    "showmelocal": {
+        "northside-elston": {"/showmelocal/28410377-northside-hardware-chicago"},
+        "blue-fin": {"/showmelocal/31250904-blue-fin-sushi-chicago",
+                     "/showmelocal/19877312-blue-fin-sushi-chicago"},
+    },
 }  # fmt: skip
 DUPLICATE = {"cylex": "northside-irving", "ezlocal": "red-lantern", "brownbook": "mesa-verde",
-             "chamberofcommerce": "arts-deli", "merchantcircle": "red-lantern"}  # fmt: skip
+             "chamberofcommerce": "arts-deli", "merchantcircle": "red-lantern",
+             "citysearch": "arts-deli", "yellowbot": "mesa-verde", "showmelocal": "blue-fin"}  # fmt: skip
 # A client with no listing on the source, and the look-alike its search turns up, if any.
 NOT_LISTED = {
     "cylex": ("harbor-lane", "Harbor Lane Veterinary"),
@@ -157,6 +183,10 @@ NOT_LISTED = {
     "brownbook": ("blue-fin", None),
     "chamberofcommerce": ("blue-fin", "Blue Fin Poke"),
     "merchantcircle": ("blue-fin", "Blue Fin Seafood Market"),
+    "citysearch": ("copper-kettle", "Copper Kettle Cafe"),
+    "yellowbot": ("harbor-lane", "Harbor Lane Veterinary"),
+    "showmelocal": ("northside-irving", "Northside Hardware"),  # the Elston sister store's page
+    "citysearch-none": ("red-lantern", None),  # a search with no result at all
 }
 # The point each new or added listing page carries: (business, path) -> {field: status}.
 PLANTED = {
@@ -178,12 +208,24 @@ PLANTED = {
     ("merchantcircle", "/merchantcircle/red-lantern-bar-chicago-il"): {
         "address": "variant", "phone": "variant"},
     ("merchantcircle", "/merchantcircle/red-lantern-bar-chicago-il-2"): {"phone": "mismatch"},
+    ("citysearch", "/citysearch/profile/610223457/costa_mesa_ca/harbor_lane_dental.html"): {
+        "address": "variant", "phone": "match", "website": "match"},
+    ("citysearch", "/citysearch/profile/44180512/studio_city_ca/arts_delicatessen.html"): {
+        "phone": "mismatch", "website": "missing"},
+    ("yellowbot", "/yellowbot/the-copper-kettle-san-francisco-ca.html"): {
+        "address": "variant", "phone": "match"},
+    ("yellowbot", "/yellowbot/mesa-verde-plumbing-phoenix-az.html"): {
+        "phone": "mismatch", "website": "missing"},
+    ("showmelocal", "/showmelocal/31250904-blue-fin-sushi-chicago"): {
+        "address": "match", "phone": "match"},
+    ("showmelocal", "/showmelocal/19877312-blue-fin-sushi-chicago"): {
+        "address": "variant", "phone": "mismatch"},
 }  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory):
-    """One discovery audit of every sample client on the five sources."""
+    """One discovery audit of every sample client on the eight sources."""
     done, db, web = discover(tmp_path_factory.mktemp("directories-b"), SOURCES)
     yield db, web, {source: listings(db, source) for source in SOURCES}
     db.close()
@@ -226,10 +268,11 @@ def test_discovery_follows_both_entries_of_a_duplicate(crawl, source):
     assert {key for key, _, _ in rows} <= {hit.path for hit in web.hits if hit.status == 200}
 
 
-@pytest.mark.parametrize("source", SOURCES)
-def test_a_business_with_no_listing_is_not_found_with_what_was_searched(crawl, source):
+@pytest.mark.parametrize("case", list(NOT_LISTED))
+def test_a_business_with_no_listing_is_not_found_with_what_was_searched(crawl, case):
     _, _, stored = crawl
-    business, closest = NOT_LISTED[source]
+    source = case.split("-")[0]
+    business, closest = NOT_LISTED[case]
     label = load_catalog()[source].name
     client = next(
         row
@@ -240,7 +283,9 @@ def test_a_business_with_no_listing_is_not_found_with_what_was_searched(crawl, s
     )
     [(key, outcome, reason)] = stored[source][business]
     assert (key, outcome) == (f"search:{business}", "not_found")
-    assert reason.startswith(f"searched {label} for '{client['name']}' in {client['city']}")
+    assert reason.startswith(
+        f"searched {label} for '{client['name']}' in {client['city']}, {client['state']}"
+    )
     assert "none is this business" in reason
     if closest:
         assert f"closest: '{closest}'" in reason
