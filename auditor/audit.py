@@ -14,11 +14,11 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 
-from auditor.identify import Identifier, Match, score_pair
-from auditor.judge import judge
-from auditor.models import Record, Result, Verdict
-from auditor.normalize.record import Normalized, normalize_record
-from auditor.records import RowProblem
+from napaudit.auditor.identify import Identifier, Match, score_pair
+from napaudit.auditor.judge import judge
+from napaudit.auditor.models import Record, Result, Verdict
+from napaudit.auditor.normalize.record import Normalized, normalize_record
+from napaudit.auditor.records import RowProblem
 
 CHUNK = 2000  # listings a worker judges per task
 PARALLEL_FROM = 5000  # below this, forking costs more than it saves

@@ -9,9 +9,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
-CATALOG = Path(__file__).resolve().parent.parent / "data" / "sources.toml"
+CATALOG = Path(str(files("napaudit.data") / "sources.toml"))
 KINDS = ("aggregator", "map", "directory", "social", "review", "open-data", "website")
 FINDS = ("search", "api", "parquet", "website", "none")
 PLACEHOLDERS = frozenset({"name", "city", "state", "zip", "phone", "country"})

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from auditor.normalize.address import Address
-from auditor.normalize.hours import day_differences
-from auditor.normalize.name import word_difference
-from auditor.normalize.place import alias_of, city_standing, zip_info
-from auditor.normalize.record import Normalized
-from auditor.normalize.text import words
+from napaudit.auditor.normalize.address import Address
+from napaudit.auditor.normalize.hours import day_differences
+from napaudit.auditor.normalize.name import word_difference
+from napaudit.auditor.normalize.place import alias_of, city_standing, zip_info
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.auditor.normalize.text import words
 
 Level = tuple[str, str]  # (level name, reason)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from auditor import compare
-from auditor.models import Severity, Status
-from auditor.normalize.record import Normalized
+from napaudit.auditor import compare
+from napaudit.auditor.models import Severity, Status
+from napaudit.auditor.normalize.record import Normalized
 
 M, V, X, MISSING, EXTRA = (
     Status.MATCH,

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import NamedTuple
 
+from napaudit.auditor.normalize.record import Normalized
 from rapidfuzz import fuzz
-
-from auditor.normalize.record import Normalized
 
 THRESHOLD = 0.5  # a listing is identified when its best score reaches this
 PRIOR = -8.0  # log2 odds that a blocked candidate pair is a match, before any evidence

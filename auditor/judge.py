@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from auditor.fields import FIELD_SPECS, FieldSpec
-from auditor.models import Verdict
-from auditor.normalize.record import Normalized
+from napaudit.auditor.fields import FIELD_SPECS, FieldSpec
+from napaudit.auditor.models import Verdict
+from napaudit.auditor.normalize.record import Normalized
 
 
 def judge(canonical: Normalized, found: Normalized) -> list[Verdict]:

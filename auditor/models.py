@@ -7,8 +7,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from auditor.identify import Match
-    from auditor.normalize.record import Normalized
+    from napaudit.auditor.identify import Match
+    from napaudit.auditor.normalize.record import Normalized
 
 # The NAP+W+H fields, in the order reports show them.
 FIELDS = ("name", "address", "city", "state", "zip", "phone", "website", "hours")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from auditor.models import Record
+from napaudit.auditor.models import Record
 
 Kind = Literal["canonical", "listings", "targets"]
 

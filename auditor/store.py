@@ -18,10 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
+from napaudit.auditor.models import Record, Result
+from napaudit.auditor.normalize.record import Normalized
 from sqlite_utils import Migrations
-
-from auditor.models import Record, Result
-from auditor.normalize.record import Normalized
 
 DEFAULT_DB = "napaudit.db"
 RAW_FIELDS = ("name", "address", "address2", "city", "state", "zip", "country", "phone",

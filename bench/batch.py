@@ -4,7 +4,7 @@ batch interrupted half-way (SIGINT, as Ctrl-C sends) and resumed.
     .venv/bin/python bench/batch.py                       # 1,000 businesses x every source
     .venv/bin/python bench/batch.py --businesses 100 --sources yellowpages,bbb,website
 
-A local server on 127.0.0.1 (napaudit.generatedweb) lists every generated business on every
+A local server on 127.0.0.1 (napaudit.sampleweb.generated) lists every generated business on every
 source, each source answering in its own markup (the sample web's search-page templates, mock
 APIs in their real response shapes) with JSON-LD listing pages. `napaudit batch` runs as a
 user runs it, in its own process, with the default politeness except the delay (`--delay 0`:
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from napaudit.generatedweb import (  # noqa: E402
+from napaudit.sampleweb.generated import (  # noqa: E402
     GeneratedWeb,
     answerable_sources,
     businesses,
@@ -36,7 +36,8 @@ from napaudit.generatedweb import (  # noqa: E402
     stored,
     write_clients,
 )
-from napaudit.sampleweb import serving  # noqa: E402
+from napaudit.sampleweb.middleware import cli_args  # noqa: E402
+from napaudit.sampleweb.server import serving  # noqa: E402
 
 
 def run_batch(web, clients: Path, db: Path, sources: list[str], *more: str, cut_after=None):
@@ -48,9 +49,9 @@ def run_batch(web, clients: Path, db: Path, sources: list[str], *more: str, cut_
     child = subprocess.Popen(
         [sys.executable, "-m", "napaudit", "batch", str(clients), "--sources", ",".join(sources),
          "--db", str(db), "--delay", "0", "--timeout", "20", "--report", str(db.parent / "report"),
-         *more],
+         *cli_args(web.base_url), *more],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, **keys_env(), "NAPAUDIT_SITE_BASE": web.base_url},
+        env={**os.environ, **keys_env()},
     )  # fmt: skip
     if cut_after is not None:
         watch = threading.Thread(target=_interrupt, args=(child, web, hits + cut_after))

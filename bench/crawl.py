@@ -93,7 +93,7 @@ print(time.perf_counter() - start)
 NAPAUDIT = """
 import sys, time
 from napaudit.auditing import run_audit
-from spiders.crawl import CrawlOptions
+from napaudit.spiders.crawl import CrawlOptions
 options = CrawlOptions(delay=0, timeout=20, retries=0, log_level="ERROR")
 c = int(sys.argv[4])
 extra = {"CONCURRENT_REQUESTS": c, "CONCURRENT_REQUESTS_PER_DOMAIN": c}

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spiders.extract import extract  # noqa: E402 - after the path set-up above
+from napaudit.spiders.extract import extract  # noqa: E402 - after the path set-up above
 
 REALDATA = Path(os.environ.get("NAPAUDIT_REALDATA") or ROOT.parent / "shared" / "realdata")
 

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import click
 
 from napaudit.options import InputProblem
-from reports.changes import Changes, ChangesError, run_changes
+from napaudit.reports.changes import Changes, ChangesError, run_changes
 
 TIMEOUT = 20.0  # seconds for a webhook or a mail server to answer
 DEFAULT_CONFIG = "napaudit.toml"

@@ -16,17 +16,17 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.audit import not_checked
-from auditor.catalog import load_catalog
-from auditor.normalize.record import Normalized, normalize_record
-from auditor.records import InputError, RowProblem, read_records
-from auditor.store import Store
+from napaudit.auditor.audit import not_checked
+from napaudit.auditor.catalog import load_catalog
+from napaudit.auditor.normalize.record import Normalized, normalize_record
+from napaudit.auditor.records import InputError, RowProblem, read_records
+from napaudit.auditor.store import Store
 from napaudit.progress import Progress
-from reports.config import ConfigError, api_key
-from spiders.bases import ListingSpider, Target
-from spiders.crawl import Crawl, CrawlOptions, crawl_settings, run_crawls
-from spiders.pipelines import AuditRun
-from spiders.sources import spider_classes
+from napaudit.reports.config import ConfigError, api_key
+from napaudit.spiders.bases import ListingSpider, Target
+from napaudit.spiders.crawl import Crawl, CrawlOptions, crawl_settings, run_crawls
+from napaudit.spiders.pipelines import AuditRun
+from napaudit.spiders.sources import spider_classes
 
 
 class AuditInputError(Exception):

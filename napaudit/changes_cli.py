@@ -7,7 +7,7 @@ import json
 import click
 
 from napaudit.options import CONTEXT, InputProblem, db_option
-from reports.changes import Changes, ChangesError, changes_since
+from napaudit.reports.changes import Changes, ChangesError, changes_since
 
 NOTHING_YET = "Only one run: nothing to compare yet."
 # The summary's order and words: (count key, singular, plural).

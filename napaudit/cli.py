@@ -5,22 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 
 import click
 
-from auditor.audit import compare_records
-from auditor.catalog import CatalogError, load_catalog
-from auditor.records import InputError, read_records
-from auditor.store import Store
+from napaudit.auditor.audit import compare_records
+from napaudit.auditor.catalog import CatalogError, load_catalog
+from napaudit.auditor.records import InputError, read_records
+from napaudit.auditor.store import Store
 from napaudit.changes_cli import changes
 from napaudit.crawl_cli import audit, batch, demo, extract
 from napaudit.options import CONTEXT, InputProblem, db_option, warn_rows
 from napaudit.report_cli import report
+from napaudit.reports.export import FORMATS, Writer
 from napaudit.schedule_cli import schedule
-from reports.export import FORMATS, Writer
-
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
 
 @click.group(context_settings=CONTEXT)

@@ -6,7 +6,6 @@ Scrapy is imported inside the commands, so that the other commands start without
 from __future__ import annotations
 
 import json
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -14,10 +13,8 @@ from pathlib import Path
 import click
 
 from napaudit.options import CONTEXT, InputProblem, db_option, warn_rows
-from reports.build import DEFAULT_OUT, write_report
-from reports.load import ReportError
-
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+from napaudit.reports.build import DEFAULT_OUT, write_report
+from napaudit.reports.load import ReportError
 
 
 def report_dir_option(func):
@@ -50,10 +47,30 @@ def crawl_options(func):
         click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True,
                      help="Seconds before a page counts as timed out."),
         report_dir_option,
+        click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+                     callback=_parse_settings,
+                     help="A Scrapy setting for this crawl, as `scrapy crawl -s` takes it "
+                          "(repeatable; a JSON object is merged into a dict setting)."),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _parse_settings(ctx, param, values: tuple[str, ...]) -> dict:
+    """NAME=VALUE pairs; a VALUE that reads as JSON (a number, true, a list, an object) is
+    taken as that value, anything else as text."""
+    settings = {}
+    for pair in values:
+        name, sep, value = pair.partition("=")
+        if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name.strip()):
+            raise click.BadParameter(f"'{pair}': expected NAME=VALUE, NAME in capitals")
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = value
+        settings[name.strip()] = parsed
+    return settings
 
 
 @click.command(context_settings=CONTEXT)
@@ -105,9 +122,9 @@ def batch(targets: tuple[str, ...], **args) -> None:
 
 
 def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agent, delay,
-         timeout, report_dir, retries=None):  # fmt: skip
+         timeout, report_dir, settings=None, retries=None):  # fmt: skip
     from napaudit.auditing import AuditInputError, run_audit, summary_table
-    from spiders.crawl import CrawlOptions  # Scrapy loads only for the commands that crawl
+    from napaudit.spiders.crawl import CrawlOptions  # Scrapy loads only for the commands that crawl
 
     options = CrawlOptions(
         user_agent=user_agent, delay=delay, timeout=timeout, retries=retries,
@@ -119,7 +136,8 @@ def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agen
     try:
         with run_lock(db_path):  # two runs on one database never overlap
             outcome = run_audit(clients, urls, db_path, options, resume=resume, sources=chosen,
-                                command=command, progress=True)  # fmt: skip
+                                command=command, progress=True,
+                                extra_settings=settings)  # fmt: skip
     except AuditInputError as exc:
         raise InputProblem(str(exc)) from None
     warn_rows(outcome.problems)
@@ -184,9 +202,9 @@ def extract(target: str, fmt: str, user_agent: str | None) -> None:
 
 
 def _extract(target: str, user_agent: str | None) -> list[dict]:
-    from spiders.crawl import CrawlOptions
-    from spiders.extract import extract as extract_page
-    from spiders.fetch import fetch_page
+    from napaudit.spiders.crawl import CrawlOptions
+    from napaudit.spiders.extract import extract as extract_page
+    from napaudit.spiders.fetch import fetch_page
 
     if not re.match(r"^https?://", target, re.I):
         try:
@@ -213,7 +231,7 @@ def _extract(target: str, user_agent: str | None) -> list[dict]:
 def demo(db_path: str, timeout: float, report_dir: str) -> None:
     """Audit the sample clients against a local sample web, and show what it finds.
 
-    Serves data/sampleweb (fictional listings on ten directories, with planted problems and
+    Serves sampleweb/site (fictional listings on ten directories, with planted problems and
     pages that are blocked, gone or time out) on 127.0.0.1, audits data/samples/clients.csv
     against it and prints the summary.
 
@@ -222,16 +240,16 @@ def demo(db_path: str, timeout: float, report_dir: str) -> None:
       napaudit demo
       napaudit demo --db /tmp/demo.db
     """
-    from napaudit.sampleweb import serving, write_demo_targets
-    from spiders.sites import SITE_BASE
+    from napaudit.sampleweb.middleware import crawl_settings
+    from napaudit.sampleweb.search import SAMPLES
+    from napaudit.sampleweb.server import serving, write_demo_targets
 
     clients = str(SAMPLES / "clients.csv")
     with serving() as web, tempfile.TemporaryDirectory() as tmp:
         urls = Path(tmp) / "listing_urls.csv"
         write_demo_targets(web, urls)
         click.echo(f"Sample web serving on {web.base_url}", err=True)
-        # listings are stored under their path on the sample web, whatever port it has today,
+        # listings are stored under the sample web's stable host, whatever port it has today,
         # so that one demo's run compares with the next (napaudit changes)
-        os.environ[SITE_BASE] = web.base_url
         _run("demo", clients, str(urls), None, db_path, False, False, None, 0, timeout,
-             report_dir, retries=1)  # fmt: skip
+             report_dir, settings=crawl_settings(web.base_url), retries=1)  # fmt: skip

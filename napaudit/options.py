@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from auditor.store import default_path
+from napaudit.auditor.store import default_path
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "terminal_width": 100, "max_content_width": 100}
 

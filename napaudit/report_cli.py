@@ -9,8 +9,8 @@ from __future__ import annotations
 import click
 
 from napaudit.options import CONTEXT, InputProblem, db_option
-from reports.build import DEFAULT_OUT, FORMATS, write_report
-from reports.load import ReportError
+from napaudit.reports.build import DEFAULT_OUT, FORMATS, write_report
+from napaudit.reports.load import ReportError
 
 
 @click.command(context_settings=CONTEXT)

@@ -12,13 +12,13 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from auditor.models import FIELDS
-from reports.changes import snapshot_changes
-from reports.config import Weights, load_weights
-from reports.load import Listing, ReportError, Snapshot, load_snapshot
-from reports.priority import OPTIONAL, Fix, rank_fixes
-from reports.scores import accuracy, business_score, field_scores, source_scores
-from reports.wording import field_label, fix_parts, sentence, source_name
+from napaudit.auditor.models import FIELDS
+from napaudit.reports.changes import snapshot_changes
+from napaudit.reports.config import Weights, load_weights
+from napaudit.reports.load import Listing, ReportError, Snapshot, load_snapshot
+from napaudit.reports.priority import OPTIONAL, Fix, rank_fixes
+from napaudit.reports.scores import accuracy, business_score, field_scores, source_scores
+from napaudit.reports.wording import field_label, fix_parts, sentence, source_name
 
 FORMATS = ("html", "csv", "json")
 FORMAT_VERSION = 1
@@ -40,7 +40,9 @@ def write_report(
     (report.json, or <business>.json). Returns the paths written. Raises ReportError (a
     ConfigError for a bad config file) for anything the user can fix.
     """
-    from reports import render  # jinja2 loads when a report is written, not at every CLI start
+    from napaudit.reports import (
+        render,  # jinja2 loads when a report is written, not at every CLI start
+    )
 
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format '{fmt}' (use {', '.join(FORMATS)})")

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from auditor.catalog import Source, load_catalog
-from reports.load import Listing, ReportError, Run, Snapshot, load_snapshot
-from reports.wording import field_label, source_name
+from napaudit.auditor.catalog import Source, load_catalog
+from napaudit.reports.load import Listing, ReportError, Run, Snapshot, load_snapshot
+from napaudit.reports.wording import field_label, source_name
 
 WRONG = ("mismatch", "missing")
 RIGHT = ("match", "variant")

@@ -22,8 +22,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.catalog import DEFAULT_WEIGHT, Source, load_catalog
-from reports.load import ReportError
+from napaudit.auditor.catalog import DEFAULT_WEIGHT, Source, load_catalog
+from napaudit.reports.load import ReportError
 
 DEFAULT_CONFIG = "napaudit.toml"
 SEVERITY_WEIGHTS = {"high": 3, "medium": 2, "low": 1}

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from auditor.models import Result
+from napaudit.auditor.models import Result
 
 FORMATS = ("jsonl", "json", "csv", "text")
 CSV_COLUMNS = ("listing_id", "source", "url", "business_id", "match_score", "field", "status",

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-from auditor.store import RAW_FIELDS
+from napaudit.auditor.store import RAW_FIELDS
 
 
 class ReportError(Exception):

@@ -29,9 +29,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from auditor.fields import SPECS
-from reports.config import Weights
-from reports.load import Finding, Listing, Snapshot
+from napaudit.auditor.fields import SPECS
+from napaudit.reports.config import Weights
+from napaudit.reports.load import Finding, Listing, Snapshot
 
 PROBLEMS = ("mismatch", "missing")
 ROOT_CAUSE, FIX, OPTIONAL = "root_cause", "fix", "optional"

@@ -15,12 +15,10 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from napaudit.reports.export import csv_safe
+from napaudit.reports.wording import OUTCOME_LABELS, SEVERITY_LABELS, STATUS_LABELS, is_link
 
-from reports.export import csv_safe
-from reports.wording import OUTCOME_LABELS, SEVERITY_LABELS, STATUS_LABELS, is_link
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSV_COLUMNS = ("business_id", "business", "rank", "kind", "source", "field", "action", "from",
                "to", "severity", "priority", "reason", "fix_url", "listing_url",
                "root_cause_origin", "instruction")  # fmt: skip
@@ -32,7 +30,7 @@ GOOD, FAIR = 90, 70  # score bands: green from GOOD, amber from FAIR, red below
 
 def environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=PackageLoader("napaudit.reports", "templates"),
         autoescape=True,  # every page shows scraped text: escaping is never optional
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from auditor.fields import SPECS
-from reports.config import Weights
-from reports.load import Listing
+from napaudit.auditor.fields import SPECS
+from napaudit.reports.config import Weights
+from napaudit.reports.load import Listing
 
 JUDGED = ("match", "variant", "mismatch", "missing")  # the owner's record has the field
 RIGHT = ("match", "variant")

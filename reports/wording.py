@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from auditor.catalog import Source
-from auditor.fields import SPECS
-from reports.priority import OPTIONAL, ROOT_CAUSE, Fix
+from napaudit.auditor.catalog import Source
+from napaudit.auditor.fields import SPECS
+from napaudit.reports.priority import OPTIONAL, ROOT_CAUSE, Fix
 
 STATUS_LABELS = {
     "match": "Correct",

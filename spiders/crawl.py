@@ -11,11 +11,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from napaudit.spiders.sites import redact
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
-
-from spiders.sites import redact
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class CrawlOptions:
 
 def crawl_settings(options: CrawlOptions, extra: dict | None = None) -> Settings:
     settings = Settings()
-    settings.setmodule("spiders.settings", priority="project")
+    settings.setmodule("napaudit.spiders.settings", priority="project")
     user_agent = options.user_agent or os.environ.get("NAPAUDIT_USER_AGENT")
     if user_agent:
         settings.set("USER_AGENT", user_agent, priority="cmdline")
@@ -53,7 +52,12 @@ def crawl_settings(options: CrawlOptions, extra: dict | None = None) -> Settings
     if options.log_level:
         settings.set("LOG_LEVEL", options.log_level, priority="cmdline")
     for key, value in (extra or {}).items():
-        settings.set(key, value, priority="cmdline")
+        current = settings.get(key)
+        if isinstance(value, dict) and hasattr(current, "copy_to_dict"):
+            # a component dict (middlewares, pipelines): what is given is added to the project's
+            settings.set(key, {**current.copy_to_dict(), **value}, priority="cmdline")
+        else:
+            settings.set(key, value, priority="cmdline")
     return settings
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from spiders.bases import ListingSpider, Target
-from spiders.crawl import CrawlOptions, crawl_settings, run_crawl
-from spiders.items import Listing
-from spiders.outcome import ERROR
+from napaudit.spiders.bases import ListingSpider, Target
+from napaudit.spiders.crawl import CrawlOptions, crawl_settings, run_crawl
+from napaudit.spiders.items import Listing
+from napaudit.spiders.outcome import ERROR
 
 
 def fetch_page(url: str, options: CrawlOptions) -> Listing:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spiders.sites import stable_key
-
 
 @dataclass
 class Listing:
@@ -22,4 +20,4 @@ class Listing:
 
     @property
     def key(self) -> str:
-        return self.listing_key or stable_key(self.url)
+        return self.listing_key or self.url

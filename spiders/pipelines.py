@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from napaudit.auditor.audit import judge_page, not_checked
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.auditor.store import Store
+from napaudit.spiders.items import Listing
+from napaudit.spiders.outcome import OK, no_business
 from scrapy.crawler import Crawler
-
-from auditor.audit import judge_page, not_checked
-from auditor.normalize.record import Normalized
-from auditor.store import Store
-from spiders.items import Listing
-from spiders.outcome import OK, no_business
 
 BATCH = 100  # results stored per transaction while the crawl goes on
 

@@ -4,12 +4,14 @@ napaudit never solves CAPTCHAs or rotates proxies: a page that blocks us is repo
 "not checked: blocked", and the owner checks it by hand.
 """
 
+from napaudit import __version__
+
 BOT_NAME = "napaudit"
-SPIDER_MODULES = ["spiders.sources"]
-NEWSPIDER_MODULE = "spiders.sources"
+SPIDER_MODULES = ["napaudit.spiders.sources"]
+NEWSPIDER_MODULE = "napaudit.spiders.sources"
 
 # Who we are: the project and where to read about it. NAPAUDIT_USER_AGENT overrides it.
-USER_AGENT = "napaudit/0.1 (+https://github.com/napaudit/napaudit; business listing audit)"
+USER_AGENT = f"napaudit/{__version__} (+https://github.com/napaudit/napaudit; listing audit)"
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
@@ -30,16 +32,20 @@ RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubled each time
 RETRY_BACKOFF_MAX = 60.0  # and never longer than this, whatever Retry-After says
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "spiders.middlewares.PoliteRetryMiddleware": 550,
+    "napaudit.spiders.middlewares.PoliteRetryMiddleware": 550,
 }
 
-ITEM_PIPELINES = {"spiders.pipelines.AuditPipeline": 300}
+ITEM_PIPELINES = {"napaudit.spiders.pipelines.AuditPipeline": 300}
 
 # Resuming (napaudit audit --resume): with no start queue of their own, start requests share
 # JOBDIR's one disk queue with the requests they lead to (a separate start queue cost ~15 % of a
 # fast crawl, measured 2026-11-24). A resumed run skips what the store holds and what the
 # spider's state says was already scheduled (spiders.bases.search.SearchSpider.still_to_search).
 SCHEDULER_START_DISK_QUEUE = None
+
+# Open data (Overture, Foursquare OS Places): read the newest published release over the network
+# when no local file is given. Off, such a source is "not checked" with the reason.
+NAPAUDIT_OPEN_DATA_REMOTE = True
 
 # Development cache (napaudit audit --cache): stored beside the database.
 HTTPCACHE_ENABLED = False

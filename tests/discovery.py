@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-
-from napaudit.sampleweb import SampleWeb, serving
+from napaudit.sampleweb.middleware import HOST, cli_args
+from napaudit.sampleweb.server import SampleWeb, serving
 
 CLIENTS = ROOT / "data" / "samples" / "clients.csv"
 
@@ -26,21 +26,23 @@ def discover(
         done = subprocess.run(
             [sys.executable, "-m", "napaudit", "audit", str(clients), "--sources",
              ",".join(sources), "--db", str(db), "--delay", "0", "--timeout", "2",
-             "--report", str(folder / "report")],
+             "--report", str(folder / "report"), *cli_args(web.base_url)],
             capture_output=True, text=True, timeout=300, cwd=ROOT,
-            env={**os.environ, "NAPAUDIT_SITE_BASE": web.base_url, **(env or {})},
+            env={**os.environ, **(env or {})},
         )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     return done, sqlite3.connect(db), web
 
 
 def listings(db: sqlite3.Connection, source: str) -> dict[str, list[tuple]]:
-    """business_id -> [(listing_key, outcome, outcome_reason)] for one source."""
+    """business_id -> [(listing_key, outcome, outcome_reason)] for one source; a page of the
+    sample web is named by its path there."""
     found: dict[str, list[tuple]] = {}
     for business, key, outcome, reason in db.execute(
         "select business_id, listing_key, outcome, outcome_reason from run_listings "
         "where source = ? order by listing_key",
         [source],
     ):
+        key = key.removeprefix(f"http://{HOST}")
         found.setdefault(business, []).append((key, outcome, reason))
     return found

@@ -13,9 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from napaudit.auditor.store import Store
+from napaudit.reports.changes import changes_since
 from test_changes import ACME, RIGHT, WRONG_PHONE, YELP, ok, record_run
 
-from auditor.store import Store
 from napaudit.alerts import (
     NotifyConfigError,
     NotifyError,
@@ -24,7 +25,6 @@ from napaudit.alerts import (
     notify_after_run,
     smtp_settings,
 )
-from reports.changes import changes_since
 
 PASSWORD = "s3cret-Pa55"
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-
-from napaudit.sampleweb import MANIFEST, SampleWeb, serving, write_demo_targets
-from spiders.crawl import CrawlOptions, crawl_settings
+from napaudit.sampleweb.middleware import cli_args
+from napaudit.sampleweb.server import MANIFEST, SampleWeb, serving, write_demo_targets
+from napaudit.spiders.crawl import CrawlOptions, crawl_settings
 
 CLIENTS = ROOT / "data" / "samples" / "clients.csv"
 
@@ -49,7 +49,8 @@ def audited(sampleweb, tmp_path_factory):
     write_demo_targets(sampleweb, urls)
     db = folder / "audit.db"
     done = napaudit("audit", str(CLIENTS), "--listings", str(urls), "--db", str(db),
-                    "--delay", "0", "--timeout", "2", "--report", str(folder / "report"))  # fmt: skip
+                    "--delay", "0", "--timeout", "2", "--report", str(folder / "report"),
+                    *cli_args(sampleweb.base_url))  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done, sqlite3.connect(db), folder
 
@@ -158,7 +159,7 @@ def test_retries_wait_as_the_server_asks(tmp_path, serve, outcome, reason):
         env = {"NAPAUDIT_USER_AGENT": "napaudit-test (+https://example.invalid)"}
         done = napaudit("audit", str(clients), "--listings", str(urls), "--db",
                         str(tmp_path / "a.db"), "--delay", "0", "--report",
-                        str(tmp_path / "r"), env=env)  # fmt: skip
+                        str(tmp_path / "r"), *cli_args(web.base_url), env=env)  # fmt: skip
         hits = [h for h in web.hits if h.path == "/shop/acme"]
     assert done.returncode == 0, done.stderr
     db = sqlite3.connect(tmp_path / "a.db")
@@ -177,6 +178,7 @@ def test_cache_serves_pages_again_when_the_site_is_down(tmp_path):
             "--delay", "0", "--timeout", "2", "--cache", "--report", str(tmp_path / "r")]  # fmt: skip
     with serving(_small_web(tmp_path, "ok")) as web:
         write_demo_targets(web, urls)
+        args += cli_args(web.base_url)  # the second run asks the same (now gone) address
         assert napaudit(*args).returncode == 0
     started = time.time()
     again = napaudit(*args)  # the server is gone: the cache answers
@@ -216,7 +218,7 @@ def test_demo_runs_end_to_end(tmp_path):
 
 
 def test_extract_a_saved_page_prints_its_business(tmp_path):
-    page = ROOT / "data" / "sampleweb" / "yelp" / "biz" / "harbor-lane-dental-costa-mesa.html"
+    page = ROOT / "sampleweb" / "site" / "yelp" / "biz" / "harbor-lane-dental-costa-mesa.html"
     done = napaudit("extract", str(page))
     assert done.returncode == 0, done.stderr
     [first, *_] = [json.loads(line) for line in done.stdout.splitlines()]

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-
-from napaudit.generatedweb import (
+from napaudit.sampleweb.generated import (
     GeneratedWeb,
     answerable_sources,
     businesses,
@@ -22,7 +21,8 @@ from napaudit.generatedweb import (
     stored,
     write_clients,
 )
-from napaudit.sampleweb import serving
+from napaudit.sampleweb.middleware import cli_args
+from napaudit.sampleweb.server import serving
 
 BUSINESSES = 30
 
@@ -31,9 +31,9 @@ def batch(web, clients: Path, db: Path, *more: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "napaudit", "batch", str(clients), "--sources",
          ",".join(web.sources), "--db", str(db), "--delay", "0", "--timeout", "5",
-         "--report", str(db.parent / "report"), *more],
+         "--report", str(db.parent / "report"), *cli_args(web.base_url), *more],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env={**os.environ, **keys_env(), "NAPAUDIT_SITE_BASE": web.base_url},
+        env={**os.environ, **keys_env()},
     )  # fmt: skip
 
 
@@ -107,7 +107,7 @@ def _count(db: Path) -> int:
 
 @pytest.mark.parametrize("order", [("shutdown", "finished"), ("finished", "shutdown")])
 def test_one_spider_stopped_early_makes_the_whole_run_interrupted(order):
-    from spiders.crawl import _merged
+    from napaudit.spiders.crawl import _merged
 
     merged = _merged([{"finish_reason": r, "item_scraped_count": 2} for r in order])
     assert merged == {"finish_reason": "shutdown", "item_scraped_count": 4}

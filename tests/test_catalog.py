@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from napaudit.auditor.catalog import CATALOG, KINDS, CatalogError, load_catalog
 
-from auditor.catalog import CATALOG, KINDS, CatalogError, load_catalog
 from napaudit.cli import cli
 
 REQUIRED = (
@@ -83,7 +83,7 @@ def test_sources_command_lists_the_catalog(runner):
 
 
 def test_api_keys_come_from_the_environment_first_then_the_config_file(tmp_path, monkeypatch):
-    from reports.config import ConfigError, api_key
+    from napaudit.reports.config import ConfigError, api_key
 
     google = load_catalog()["google"]
     config = tmp_path / "napaudit.toml"

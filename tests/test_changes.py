@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from napaudit.auditor.audit import judge_page, not_checked
+from napaudit.auditor.models import Record
+from napaudit.auditor.normalize.record import normalize_record
+from napaudit.auditor.store import Store
+from napaudit.reports.changes import changes_between, changes_since, latest_runs, snapshot_changes
+from napaudit.reports.load import load_snapshot
 
-from auditor.audit import judge_page, not_checked
-from auditor.models import Record
-from auditor.normalize.record import normalize_record
-from auditor.store import Store
 from napaudit.changes_cli import changes
-from reports.changes import changes_between, changes_since, latest_runs, snapshot_changes
-from reports.load import load_snapshot
 
 ACME = Record(id="acme", name="Acme Plumbing", address="1 Elm St", city="Chicago", state="IL",
               zip="60601", phone="(312) 555-0100")  # fmt: skip
@@ -258,7 +258,9 @@ def test_cli_missing_database_exits_2(runner, tmp_path):
 
 
 def render(call: str, **context) -> str:
-    from reports.render import environment  # the report's own environment: escaping, strict
+    from napaudit.reports.render import (
+        environment,  # the report's own environment: escaping, strict
+    )
 
     return environment().from_string('{% import "_changes.html" as ch %}' + call).render(**context)
 

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from conftest import ROOT
 from discovery import discover
+from napaudit.sampleweb.middleware import HOST
 
 from napaudit.auditing import select_sources
 
@@ -20,7 +21,7 @@ OUTCOME = {"ok": "ok", "empty": "not_found", "missing": "not_found", "gone": "no
 
 
 def planted() -> list[dict]:
-    with (ROOT / "data" / "sampleweb" / "listings.csv").open(encoding="utf-8") as f:
+    with (ROOT / "sampleweb" / "site" / "listings.csv").open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
@@ -40,7 +41,7 @@ def found_for(rows, row: dict) -> list[tuple]:
     return [
         r for r in rows
         if r[0] == row["business_id"] and r[1] == row["source"]
-        and (r[2] == row["path"] or r[2].endswith(":" + place)
+        and (r[2] == f"http://{HOST}{row['path']}" or r[2].endswith(":" + place)
              or (row["source"] == "website" and r[2].startswith("http")))
     ]  # fmt: skip
 

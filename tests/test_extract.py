@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import napaudit.spiders.extract.structured as structured
 import pytest
-
-import spiders.extract.structured as structured
-from spiders.extract import Business, extract
-from spiders.extract.addresses import split_address
+from napaudit.spiders.extract import Business, extract
+from napaudit.spiders.extract.addresses import split_address
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 

@@ -24,12 +24,11 @@ from pathlib import Path
 import pytest
 from conftest import realdata
 from lxml import html as lxml_html
-
-from auditor.normalize.address import normalize_address
-from auditor.normalize.phone import normalize_phone
-from auditor.normalize.place import normalize_state
-from auditor.normalize.text import squash, words
-from spiders.extract import Business, extract
+from napaudit.auditor.normalize.address import normalize_address
+from napaudit.auditor.normalize.phone import normalize_phone
+from napaudit.auditor.normalize.place import normalize_state
+from napaudit.auditor.normalize.text import squash, words
+from napaudit.spiders.extract import Business, extract
 
 FIELDS = {
     "TEL": "phone",

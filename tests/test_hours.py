@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from auditor.normalize.hours import day_differences, normalize_hours
+from napaudit.auditor.normalize.hours import day_differences, normalize_hours
 
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 

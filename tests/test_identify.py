@@ -7,10 +7,9 @@ import time
 
 import pytest
 from conftest import realdata
-
-from auditor.identify import THRESHOLD, Identifier, blocking_keys, name_keys, phone_keys
-from auditor.models import Record
-from auditor.normalize.record import normalize_record
+from napaudit.auditor.identify import THRESHOLD, Identifier, blocking_keys, name_keys, phone_keys
+from napaudit.auditor.models import Record
+from napaudit.auditor.normalize.record import normalize_record
 
 HOTEL = dict(address="100 E Wacker Dr", city="Chicago", state="IL", zip="60601",
              phone="(312) 555-0100")  # fmt: skip

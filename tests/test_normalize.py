@@ -7,12 +7,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from conftest import realdata
-
-from auditor.normalize.address import normalize_address
-from auditor.normalize.name import normalize_name
-from auditor.normalize.phone import normalize_phone
-from auditor.normalize.place import city_key, city_standing, normalize_state, normalize_zip
-from auditor.normalize.website import normalize_website
+from napaudit.auditor.normalize.address import normalize_address
+from napaudit.auditor.normalize.name import normalize_name
+from napaudit.auditor.normalize.phone import normalize_phone
+from napaudit.auditor.normalize.place import city_key, city_standing, normalize_state, normalize_zip
+from napaudit.auditor.normalize.website import normalize_website
 
 
 @pytest.mark.parametrize(

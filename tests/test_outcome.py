@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from napaudit.spiders.middlewares import parse_retry_after
+from napaudit.spiders.outcome import from_failure, from_response
 from scrapy.exceptions import IgnoreRequest
 from twisted.internet import error
 from twisted.python.failure import Failure
-
-from spiders.middlewares import parse_retry_after
-from spiders.outcome import from_failure, from_response
 
 CHALLENGE = "<html><title>Just a moment...</title><div id='cf-challenge'>captcha</div></html>"
 

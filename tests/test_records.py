@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from auditor.records import InputError, read_records
+from napaudit.auditor.records import InputError, read_records
 
 SPREADSHEET = (
     "Store Code,Business Name,Street Address,Suite,City,State,ZIP Code,Telephone,URL\n"

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.report.scenario import portfolio_store
-
-from reports.build import write_report
+from napaudit.reports.build import write_report
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SHOTS = Path(__file__).resolve().parent.parent / "out" / "screenshots"

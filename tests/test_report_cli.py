@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from fixtures.report.scenario import portfolio_store
+from napaudit.auditor.store import open_db
 
-from auditor.store import open_db
 from napaudit.cli import cli
 from napaudit.report_cli import report
 

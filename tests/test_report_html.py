@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.report.scenario import CLIENTS, RUNS, compare, portfolio_store
-
-from reports.build import write_report
+from napaudit.reports.build import write_report
 
 _BLOCKS = {
     "p",

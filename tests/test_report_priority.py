@@ -8,12 +8,11 @@ import io
 
 import pytest
 from fixtures.report.scenario import store_from_text
-
-from auditor.catalog import load_catalog
-from reports.build import build
-from reports.config import Weights, load_weights
-from reports.load import load_snapshot
-from reports.priority import rank_fixes
+from napaudit.auditor.catalog import load_catalog
+from napaudit.reports.build import build
+from napaudit.reports.config import Weights, load_weights
+from napaudit.reports.load import load_snapshot
+from napaudit.reports.priority import rank_fixes
 
 CLIENT = (
     "id,name,address,address2,city,state,zip,phone,website,hours\n"

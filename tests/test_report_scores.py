@@ -8,11 +8,10 @@ import io
 
 import pytest
 from fixtures.report.scenario import add_not_checked, store_from_text
-
-from auditor.catalog import load_catalog
-from reports.build import build
-from reports.config import Weights
-from reports.load import load_snapshot
+from napaudit.auditor.catalog import load_catalog
+from napaudit.reports.build import build
+from napaudit.reports.config import Weights
+from napaudit.reports.load import load_snapshot
 
 # Field weights (auditor/fields.py): name 3, address 3, city 2, state 1, zip 2, phone 3 = 14.
 # The record has no website and no hours, so those never count.

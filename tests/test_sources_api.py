@@ -9,13 +9,12 @@ import json
 import pytest
 from conftest import realdata
 from discovery import discover, listings
-
-from napaudit import mockapis
-from spiders.sources.bing import BingSpider
-from spiders.sources.google import GoogleSpider, place_values
-from spiders.sources.openstreetmap import place_values as osm_place
-from spiders.sources.openstreetmap import tag_values
-from spiders.sources.yelp import YelpSpider
+from napaudit.sampleweb import mockapis
+from napaudit.spiders.sources.bing import BingSpider
+from napaudit.spiders.sources.google import GoogleSpider, place_values
+from napaudit.spiders.sources.openstreetmap import place_values as osm_place
+from napaudit.spiders.sources.openstreetmap import tag_values
+from napaudit.spiders.sources.yelp import YelpSpider
 
 KEY = "test-key-123"
 KEYS = {"GOOGLE_PLACES_API_KEY": KEY, "FOURSQUARE_API_KEY": KEY, "AZURE_MAPS_KEY": KEY,

@@ -13,14 +13,13 @@ import csv
 import pytest
 from conftest import ROOT
 from discovery import discover, listings
+from napaudit.spiders.extract import extract
+from napaudit.spiders.sources import spider_classes
 from scrapy.http import HtmlResponse
-
-from spiders.extract import extract
-from spiders.sources import spider_classes
 
 SOURCES = ["superpages", "bbb", "manta", "hotfrog", "mapquest"]
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
-SAMPLEWEB = ROOT / "data" / "sampleweb"
+SAMPLEWEB = ROOT / "sampleweb" / "site"
 
 
 def _rows(path) -> list[dict]:

@@ -11,17 +11,17 @@ import csv
 import pytest
 from conftest import ROOT
 from discovery import discover, listings
+from napaudit.auditor.catalog import load_catalog
+from napaudit.sampleweb.middleware import HOST
+from napaudit.sampleweb.search import SampleSearch
+from napaudit.spiders.extract import extract
+from napaudit.spiders.sources import spider_classes
 from scrapy.http import HtmlResponse
-
-from auditor.catalog import load_catalog
-from napaudit.samplesearch import SampleSearch
-from spiders.extract import extract
-from spiders.sources import spider_classes
 
 SOURCES = ["cylex", "ezlocal", "brownbook", "chamberofcommerce", "merchantcircle", "citysearch",
            "yellowbot", "showmelocal"]  # fmt: skip
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
-SAMPLEWEB = ROOT / "data" / "sampleweb"
+SAMPLEWEB = ROOT / "sampleweb" / "site"
 
 
 def results(source: str) -> list[dict]:
@@ -300,7 +300,7 @@ def test_planted_point_of_each_listing_page_reaches_the_findings(crawl, source, 
         db.execute(
             "select f.field, f.status from run_listings r join findings f on f.check_id = r.check_id "
             "where r.source = ? and r.listing_key = ?",
-            [source, path],
+            [source, f"http://{HOST}{path}"],
         ).fetchall()
     )
     expected = PLANTED[(source, path)]

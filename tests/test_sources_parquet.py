@@ -13,12 +13,11 @@ import duckdb
 import pytest
 from conftest import ROOT
 from discovery import discover, listings
+from napaudit.auditor.normalize.record import normalize_record
+from napaudit.auditor.records import read_records
+from napaudit.spiders.sources.fsq_os_places import FsqOsPlacesSpider
+from napaudit.spiders.sources.overture import OvertureSpider
 from scrapy.utils.test import get_crawler
-
-from auditor.normalize.record import normalize_record
-from auditor.records import read_records
-from spiders.sources.fsq_os_places import FsqOsPlacesSpider
-from spiders.sources.overture import OvertureSpider
 
 CLIENTS = ROOT / "data" / "samples" / "clients.csv"
 

@@ -8,10 +8,9 @@ import pytest
 from conftest import realdata
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from auditor.judge import judge
-from auditor.models import Record
-from auditor.normalize.record import normalize_record
+from napaudit.auditor.judge import judge
+from napaudit.auditor.models import Record
+from napaudit.auditor.normalize.record import normalize_record
 
 OK = ("match", "variant")
 

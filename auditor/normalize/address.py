@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import usaddress
+from napaudit.auditor.normalize.text import squash
 from num2words import num2words
 from scourgify.address_constants import (
     CITY_ABBRS,
@@ -23,8 +24,6 @@ from scourgify.address_constants import (
     OCCUPANCY_TYPE_ABBREVIATIONS,
     STREET_TYPE_ABBREVIATIONS,
 )
-
-from auditor.normalize.text import squash
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from functools import lru_cache
 
 from cleanco.clean import custom_basename, normalize_terms
 from cleanco.termdata import terms_by_country
-
-from auditor.normalize.text import fold_accents, squash, words
+from napaudit.auditor.normalize.text import fold_accents, squash, words
 
 _LEGAL_COUNTRIES = ("United States of America", "Canada", "United Kingdom", "Australia")
 

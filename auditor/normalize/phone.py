@@ -11,9 +11,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import phonenumbers
+from napaudit.auditor.normalize.text import squash
 from phonenumbers import NumberParseException, PhoneNumberFormat
-
-from auditor.normalize.text import squash
 
 
 @dataclass(frozen=True)

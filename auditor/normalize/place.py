@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import zipcodes
+from napaudit.auditor.normalize.address import split_zip
+from napaudit.auditor.normalize.text import fold_accents, squash
 from scourgify.address_constants import CITY_ABBREVIATIONS, STATE_ABBREVIATIONS
-
-from auditor.normalize.address import split_zip
-from auditor.normalize.text import fold_accents, squash
 
 _STATE_CODES = frozenset(STATE_ABBREVIATIONS.values())
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from auditor.models import Record
-from auditor.normalize.address import Address, normalize_address
-from auditor.normalize.hours import Hours, normalize_hours
-from auditor.normalize.name import Name, normalize_name
-from auditor.normalize.phone import Phone, normalize_phone
-from auditor.normalize.place import city_key, normalize_state, normalize_zip
-from auditor.normalize.text import squash
-from auditor.normalize.website import Website, normalize_website
+from napaudit.auditor.models import Record
+from napaudit.auditor.normalize.address import Address, normalize_address
+from napaudit.auditor.normalize.hours import Hours, normalize_hours
+from napaudit.auditor.normalize.name import Name, normalize_name
+from napaudit.auditor.normalize.phone import Phone, normalize_phone
+from napaudit.auditor.normalize.place import city_key, normalize_state, normalize_zip
+from napaudit.auditor.normalize.text import squash
+from napaudit.auditor.normalize.website import Website, normalize_website
 
 
 @dataclass

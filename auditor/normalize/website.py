@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from auditor.normalize.text import squash
+from napaudit.auditor.normalize.text import squash
 
 _INDEX = re.compile(r"/(index|default|home)\.(html?|php|aspx?|jsp|cfm)$|/home/?$", re.I)
 _TRACKING = re.compile(r"^(utm_\w+|gclid|fbclid|msclkid|mc_cid|mc_eid|yclid|_ga|ref|y_source)$")

@@ -18,18 +18,17 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import scrapy
+from napaudit.auditor.audit import rank_candidates
+from napaudit.auditor.identify import THRESHOLD
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.spiders.bases.listing import now
+from napaudit.spiders.bases.search import SearchSpider
+from napaudit.spiders.extract.model import FIELDS
+from napaudit.spiders.items import Listing
+from napaudit.spiders.outcome import BLOCKED, ERROR, NOT_FOUND, OK, from_failure, from_response
+from napaudit.spiders.sites import redact
 from scrapy.http import Response
 from twisted.python.failure import Failure
-
-from auditor.audit import rank_candidates
-from auditor.identify import THRESHOLD
-from auditor.normalize.record import Normalized
-from spiders.bases.listing import now
-from spiders.bases.search import SearchSpider
-from spiders.extract.model import FIELDS
-from spiders.items import Listing
-from spiders.outcome import BLOCKED, ERROR, NOT_FOUND, OK, from_failure, from_response
-from spiders.sites import rebase, redact
 
 KEY_REJECTED = "API key rejected"
 
@@ -89,7 +88,7 @@ class ApiSpider(SearchSpider):
         if self.key_header:
             headers[self.key_header] = self.key_prefix + self.api_key
         return scrapy.Request(
-            rebase(f"{url}?{urlencode(query)}", self.name),
+            f"{url}?{urlencode(query)}",
             callback=callback,
             errback=self.api_failed,
             headers={"Accept": "application/json", **headers},
@@ -169,7 +168,7 @@ class ApiSpider(SearchSpider):
         method = f"api:{self.name}"
         found = {f: candidate.get(f) or "" for f in FIELDS}
         found["method"] = {f: method for f in FIELDS if found[f]}
-        url = rebase(candidate.get("url") or "", self.name) or api_url
+        url = candidate.get("url") or api_url
         if candidate.get("url"):
             found["url"] = url
         key = f"{self.name}:{candidate['id']}" if candidate.get("id") else ""

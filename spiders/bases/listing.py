@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import scrapy
+from napaudit.spiders.extract import extract
+from napaudit.spiders.items import Listing
+from napaudit.spiders.outcome import OK, from_failure, from_response
+from napaudit.spiders.sites import redact
 from scrapy.http import Response
 from twisted.python.failure import Failure
-
-from spiders.extract import extract
-from spiders.items import Listing
-from spiders.outcome import OK, from_failure, from_response
-from spiders.sites import redact
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ the auditor's identification, as a search page's results are.
 Where the files are: `NAPAUDIT_<SOURCE>_PARQUET` (e.g. NAPAUDIT_OVERTURE_PARQUET), a local
 path, a glob or a URL DuckDB reads (`s3://`, `https://`); unset, the newest release under the
 catalog's `endpoint` (read over the network with DuckDB's httpfs, around each business's ZIP).
-On the sample web (NAPAUDIT_SITE_BASE set) nothing is read over the network: without a path,
-every business is "not checked", with the reason. A file that cannot be read is an `error`
-for every business; a business with no acceptable place in the files is `not_found`.
+With the crawl setting NAPAUDIT_OPEN_DATA_REMOTE off (the sample web turns it off), nothing is
+read over the network: without a path, every business is "not checked", with the reason. A file
+that cannot be read is an `error` for every business; a business with no acceptable place in the
+files is `not_found`.
 """
 
 from __future__ import annotations
@@ -19,16 +20,14 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import zipcodes
-
-from auditor.audit import rank_candidates
-from auditor.catalog import Source, load_catalog
-from auditor.identify import THRESHOLD
-from auditor.normalize.record import Normalized
-from auditor.normalize.text import words
-from spiders.bases.listing import ListingSpider, now
-from spiders.items import Listing
-from spiders.outcome import ERROR, NOT_FOUND, OK
-from spiders.sites import site_base
+from napaudit.auditor.audit import rank_candidates
+from napaudit.auditor.catalog import Source, load_catalog
+from napaudit.auditor.identify import THRESHOLD
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.auditor.normalize.text import words
+from napaudit.spiders.bases.listing import ListingSpider, now
+from napaudit.spiders.items import Listing
+from napaudit.spiders.outcome import ERROR, NOT_FOUND, OK
 
 if TYPE_CHECKING:
     import duckdb
@@ -94,9 +93,9 @@ class ParquetSpider(ListingSpider):
         path = os.environ.get(self.path_env, "").strip()
         if path:
             return path, ""
-        if site_base():
+        if not self.settings.getbool("NAPAUDIT_OPEN_DATA_REMOTE", True):
             return "", (f"no {self.label} Parquet file set (set {self.path_env}); "
-                        "the published files are not read for the sample web")  # fmt: skip
+                        "reading the published files is off for this crawl")  # fmt: skip
         if not (self.source and self.source.endpoint and self.releases):
             return "", f"no {self.label} Parquet file set (set {self.path_env})"
         return self.source.endpoint, ""

@@ -12,18 +12,17 @@ from collections.abc import AsyncIterator, Iterator
 from urllib.parse import quote_plus, urljoin
 
 import scrapy
+from napaudit.auditor.audit import rank_candidates
+from napaudit.auditor.catalog import Source, load_catalog
+from napaudit.auditor.identify import THRESHOLD
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.spiders.bases.listing import ListingSpider, Target, now
+from napaudit.spiders.extract import extract
+from napaudit.spiders.items import Listing
+from napaudit.spiders.outcome import NOT_FOUND, OK, from_failure, from_response
+from napaudit.spiders.sites import redact
 from scrapy.http import Response
 from twisted.python.failure import Failure
-
-from auditor.audit import rank_candidates
-from auditor.catalog import Source, load_catalog
-from auditor.identify import THRESHOLD
-from auditor.normalize.record import Normalized
-from spiders.bases.listing import ListingSpider, Target, now
-from spiders.extract import extract
-from spiders.items import Listing
-from spiders.outcome import NOT_FOUND, OK, from_failure, from_response
-from spiders.sites import rebase, redact
 
 
 class SearchSpider(ListingSpider):
@@ -81,7 +80,7 @@ class SearchSpider(ListingSpider):
         url = self.template.format(**{k: quote_plus(v or "") for k, v in values.items()})
         where = ", ".join(v for v in (values["city"], values["state"]) if v)
         return scrapy.Request(
-            rebase(url, self.name),
+            url,
             callback=self.parse_search,
             errback=self.search_failed,
             meta={"business_id": business.record.id,

@@ -10,13 +10,13 @@ auditor's job (auditor.normalize), since the raw value is the evidence in a find
 
 from __future__ import annotations
 
-from spiders.extract import appstate
-from spiders.extract.cards import card_businesses
-from spiders.extract.links import place_links
-from spiders.extract.model import Business, dedupe, merge, rank, same_business
-from spiders.extract.page import Page
-from spiders.extract.structured import structured_businesses
-from spiders.extract.text import shows_no_business, text_business
+from napaudit.spiders.extract import appstate
+from napaudit.spiders.extract.cards import card_businesses
+from napaudit.spiders.extract.links import place_links
+from napaudit.spiders.extract.model import Business, dedupe, merge, rank, same_business
+from napaudit.spiders.extract.page import Page
+from napaudit.spiders.extract.structured import structured_businesses
+from napaudit.spiders.extract.text import shows_no_business, text_business
 
 __all__ = ["Business", "extract"]
 

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import usaddress
+from napaudit.auditor.normalize.place import zip_info
+from napaudit.auditor.normalize.text import squash
 from scourgify.address_constants import STATE_ABBREVIATIONS, STREET_TYPE_ABBREVIATIONS
-
-from auditor.normalize.place import zip_info
-from auditor.normalize.text import squash
 
 _CODES = sorted(set(STATE_ABBREVIATIONS.values()))
 _NAMES = sorted((k for k in STATE_ABBREVIATIONS if len(k) > 2), key=len, reverse=True)

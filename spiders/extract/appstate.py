@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from auditor.normalize.text import squash
-from spiders.extract.model import Business
-from spiders.extract.page import Page
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.extract.model import Business
+from napaudit.spiders.extract.page import Page
 
 # A global assigned a literal: window.__INITIAL_STATE__ = {...}; var preloadData = {...}. The
 # required prefix keeps the scan fast on megabytes of minified script.

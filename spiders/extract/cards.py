@@ -15,11 +15,10 @@ from urllib.parse import urldefrag
 
 import phonenumbers
 from lxml import etree
-
-from auditor.normalize.text import squash
-from spiders.extract.addresses import find_addresses
-from spiders.extract.model import Business
-from spiders.extract.page import Page, text_lines
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.extract.addresses import find_addresses
+from napaudit.spiders.extract.model import Business
+from napaudit.spiders.extract.page import Page, text_lines
 
 _CARD_TAGS = frozenset({"div", "li", "article", "section", "tr"})
 _REVIEWS = re.compile(r"(?i)\b\d[\d,.]*\s+(?:reviews?|ratings?|opinions?)\b")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from auditor.normalize.text import squash
-from spiders.extract.addresses import split_address
-from spiders.extract.model import Business
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.extract.addresses import split_address
+from napaudit.spiders.extract.model import Business
 
 _ADR_PARTS = {
     "address": "street-address",

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlsplit
 
-from auditor.normalize.text import words
-from spiders.extract.model import Business
-from spiders.extract.page import Page
+from napaudit.auditor.normalize.text import words
+from napaudit.spiders.extract.model import Business
+from napaudit.spiders.extract.page import Page
 
 # Words too common in business names to tie a name to a host by themselves.
 _COMMON = frozenset("inc llc ltd corp company group services service the and of".split())

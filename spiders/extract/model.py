@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 
-from auditor.normalize.phone import normalize_phone
-from auditor.normalize.text import squash, words
+from napaudit.auditor.normalize.phone import normalize_phone
+from napaudit.auditor.normalize.text import squash, words
 
 FIELDS = ("name", "address", "city", "state", "zip", "country", "phone", "website", "hours")
 _NAP = ("name", "address", "city", "state", "zip", "phone")

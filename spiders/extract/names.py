@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass
 
 from cleanco import basename
-
-from auditor.normalize.text import squash, words
-from spiders.extract.page import Page, classes
+from napaudit.auditor.normalize.text import squash, words
+from napaudit.spiders.extract.page import Page, classes
 
 _SEPARATORS = re.compile(r"\s+[|\-–—»:·•~]+\s+|\s*::\s*|\s*\|\s*|\s+»\s*")
 _GENERIC = frozenset(

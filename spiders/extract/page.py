@@ -13,8 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
-
-from auditor.normalize.text import squash
+from napaudit.auditor.normalize.text import squash
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from auditor.normalize.text import squash
-from spiders.extract.addresses import split_address
-from spiders.extract.links import is_social
-from spiders.extract.model import Business
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.extract.addresses import split_address
+from napaudit.spiders.extract.links import is_social
+from napaudit.spiders.extract.model import Business
 
 _ROOTS = {"LocalBusiness", "Organization", "Place"}
 # Common LocalBusiness/Organization/Place subtypes whose names the suffix rule below misses.

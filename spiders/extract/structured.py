@@ -14,10 +14,9 @@ import re
 from typing import Any
 
 import extruct
-
-from spiders.extract import hcard, schemaorg
-from spiders.extract.model import Business
-from spiders.extract.page import Page
+from napaudit.spiders.extract import hcard, schemaorg
+from napaudit.spiders.extract.model import Business
+from napaudit.spiders.extract.page import Page
 
 log = logging.getLogger(__name__)
 

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 import phonenumbers
-
-from auditor.normalize.hours import normalize_hours
-from auditor.normalize.text import squash
-from spiders.extract.addresses import Found, find_addresses, street_lines
-from spiders.extract.links import host, is_social
-from spiders.extract.model import Business, street_key
-from spiders.extract.names import best_name
-from spiders.extract.page import Page
+from napaudit.auditor.normalize.hours import normalize_hours
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.extract.addresses import Found, find_addresses, street_lines
+from napaudit.spiders.extract.links import host, is_social
+from napaudit.spiders.extract.model import Business, street_key
+from napaudit.spiders.extract.names import best_name
+from napaudit.spiders.extract.page import Page
 
 REGION = "US"  # the pages are mostly US: numbers without a country code are read as US numbers
 

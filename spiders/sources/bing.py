@@ -13,8 +13,8 @@ what Bing shows (both are Microsoft's, fed by Bing Places); no public page is gi
 
 from __future__ import annotations
 
-from auditor.normalize.record import Normalized
-from spiders.bases.api import ApiSpider, first
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.spiders.bases.api import ApiSpider, first
 
 
 class BingSpider(ApiSpider):

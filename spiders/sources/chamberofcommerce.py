@@ -12,10 +12,9 @@ page of results holds the business when its name and city are searched.
 
 from __future__ import annotations
 
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.bases import SearchSpider
 from scrapy.http import Response
-
-from auditor.normalize.text import squash
-from spiders.bases import SearchSpider
 
 _PARTS = {"address": "Address", "city": "City", "state": "State", "zip": "Zip"}
 

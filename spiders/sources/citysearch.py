@@ -11,10 +11,9 @@ extraction, like any hCard page).
 
 from __future__ import annotations
 
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.bases import SearchSpider
 from scrapy.http import Response
-
-from auditor.normalize.text import squash
-from spiders.bases import SearchSpider
 
 
 class CitysearchSpider(SearchSpider):

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import re
 
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.bases import SearchSpider
+from napaudit.spiders.extract.addresses import split_address
 from scrapy.http import Response
-
-from auditor.normalize.text import squash
-from spiders.bases import SearchSpider
-from spiders.extract.addresses import split_address
 
 _PHONE = re.compile(r"^[+(\d][\d\s().+-]{6,}$")
 

@@ -11,8 +11,8 @@ gives none), and the legacy `fsq_id` where an older answer has it.
 
 from __future__ import annotations
 
-from auditor.normalize.record import Normalized
-from spiders.bases.api import ApiSpider, first
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.spiders.bases.api import ApiSpider, first
 
 FIELDS = "fsq_place_id,name,location,tel,website"
 

@@ -10,7 +10,7 @@ Assumed: the dates are text ("2023-05-01"); the S3 bucket may need access Foursq
 
 from __future__ import annotations
 
-from spiders.bases.parquet import ParquetSpider
+from napaudit.spiders.bases.parquet import ParquetSpider
 
 
 class FsqOsPlacesSpider(ParquetSpider):

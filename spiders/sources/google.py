@@ -15,11 +15,10 @@ Assumed: that "name city state" finds the place, and that the details of the acc
 from __future__ import annotations
 
 import scrapy
-
-from auditor.normalize.record import Normalized
-from spiders.bases.api import KEY_REJECTED, ApiSpider, first
-from spiders.extract.addresses import split_address
-from spiders.outcome import BLOCKED, ERROR
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.spiders.bases.api import KEY_REJECTED, ApiSpider, first
+from napaudit.spiders.extract.addresses import split_address
+from napaudit.spiders.outcome import BLOCKED, ERROR
 
 DETAILS = "https://maps.googleapis.com/maps/api/place/details/json"
 DETAIL_FIELDS = ("place_id,name,formatted_address,address_components,formatted_phone_number,"

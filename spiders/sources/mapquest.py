@@ -14,11 +14,10 @@ business when its name, city and state are searched. A place page's data is read
 
 from __future__ import annotations
 
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.bases import SearchSpider
+from napaudit.spiders.extract.addresses import split_address
 from scrapy.http import Response
-
-from auditor.normalize.text import squash
-from spiders.bases import SearchSpider
-from spiders.extract.addresses import split_address
 
 
 class MapquestSpider(SearchSpider):

@@ -11,11 +11,10 @@ business when its name and city are searched.
 
 from __future__ import annotations
 
+from napaudit.auditor.normalize.text import squash
+from napaudit.spiders.bases import SearchSpider
+from napaudit.spiders.extract.addresses import split_address
 from scrapy.http import Response
-
-from auditor.normalize.text import squash
-from spiders.bases import SearchSpider
-from spiders.extract.addresses import split_address
 
 
 class MerchantcircleSpider(SearchSpider):

@@ -14,8 +14,8 @@ https://www.openstreetmap.org/<osm_type>/<osm_id>.
 
 from __future__ import annotations
 
-from auditor.normalize.record import Normalized
-from spiders.bases.api import ApiSpider, first
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.spiders.bases.api import ApiSpider, first
 
 
 class OpenstreetmapSpider(ApiSpider):

@@ -11,7 +11,7 @@ so a listing's address is the files it was read from, with the place's id.
 
 from __future__ import annotations
 
-from spiders.bases.parquet import ParquetSpider
+from napaudit.spiders.bases.parquet import ParquetSpider
 
 
 class OvertureSpider(ParquetSpider):

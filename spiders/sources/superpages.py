@@ -11,10 +11,9 @@ sample web uses RDFa Lite).
 
 from __future__ import annotations
 
+from napaudit.spiders.bases import SearchSpider
+from napaudit.spiders.extract.addresses import split_address
 from scrapy.http import Response
-
-from spiders.bases import SearchSpider
-from spiders.extract.addresses import split_address
 
 
 class SuperpagesSpider(SearchSpider):

@@ -13,15 +13,13 @@ from collections.abc import AsyncIterator, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from napaudit.spiders.bases.listing import now
+from napaudit.spiders.bases.search import SearchSpider
+from napaudit.spiders.extract import extract
+from napaudit.spiders.items import Listing
+from napaudit.spiders.outcome import OK, from_failure, from_response
 from scrapy.http import Response
 from twisted.python.failure import Failure
-
-from spiders.bases.listing import now
-from spiders.bases.search import SearchSpider
-from spiders.extract import extract
-from spiders.items import Listing
-from spiders.outcome import OK, from_failure, from_response
-from spiders.sites import rebase
 
 # Link texts (or paths) of the pages that carry a business's address, phone and hours.
 _WORTH_READING = re.compile(
@@ -43,7 +41,7 @@ class WebsiteSpider(SearchSpider):
             if not re.match(r"^https?://", home, re.I):
                 home = "http://" + home
             request = scrapy.Request(
-                rebase(home, self.name), callback=self.parse_site, errback=self.site_failed,
+                home, callback=self.parse_site, errback=self.site_failed,
                 meta={"business_id": business.record.id, "home": home, "found": [], "todo": None},
                 dont_filter=True,
             )  # fmt: skip

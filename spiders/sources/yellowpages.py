@@ -10,10 +10,9 @@ the business when its name and city are searched.
 
 from __future__ import annotations
 
+from napaudit.spiders.bases import SearchSpider
+from napaudit.spiders.extract.addresses import split_address
 from scrapy.http import Response
-
-from spiders.bases import SearchSpider
-from spiders.extract.addresses import split_address
 
 
 class YellowpagesSpider(SearchSpider):

@@ -16,12 +16,11 @@ a challenge page (then the listing is "blocked").
 from __future__ import annotations
 
 import scrapy
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.spiders.bases.api import ApiSpider, first
+from napaudit.spiders.bases.search import SearchSpider
+from napaudit.spiders.extract.addresses import split_address
 from scrapy.http import Response
-
-from auditor.normalize.record import Normalized
-from spiders.bases.api import ApiSpider, first
-from spiders.bases.search import SearchSpider
-from spiders.extract.addresses import split_address
 
 
 class YelpSpider(ApiSpider):

@@ -1,5 +1,5 @@
 """The sample web's mock APIs: each source's search API answered in the real API's shape, from
-the sample web's index of what that source lists (napaudit.samplesearch).
+the sample web's index of what that source lists (napaudit.sampleweb.search).
 
 `respond(source, path, params, index)` -> (HTTP status, JSON-able body). An index entry is a dict
 with path, name, address, city, state, zip, phone, website; the last segment of its `path` is
@@ -19,7 +19,7 @@ import re
 import zlib
 from collections.abc import Callable
 
-from napaudit.samplesearch import find_by_words
+from napaudit.sampleweb.search import find_by_words
 
 SOURCES = frozenset({"google", "yelp", "foursquare", "bing", "openstreetmap"})
 # Yelp's API is answered too (/yelp/v3/...), but its other paths are its public site, served by

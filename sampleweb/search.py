@@ -3,9 +3,10 @@
 The index of what each source lists is built from the sample web itself: every listing page in
 the manifest, read with the same extraction the spiders use (a page that cannot be read, a 404 or
 a challenge, is listed with its business's own record, as a stale search index would), plus
-look-alikes (data/sampleweb/<source>/_lookalikes.csv) that only appear in results. A search page
-is the source's template `data/sampleweb/<source>/_search.html` (Jinja2) filled with the results
-whose name shares a word with the query; an API source's answers come from napaudit.mockapis.
+look-alikes (sampleweb/site/<source>/_lookalikes.csv) that only appear in results. A search page
+is the source's template `sampleweb/site/<source>/_search.html` (Jinja2) filled with the
+results whose name shares a word with the query; an API source's answers come from
+napaudit.sampleweb.mockapis.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ import csv
 import json
 import re
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from napaudit.auditor.catalog import load_catalog
+from napaudit.auditor.normalize.text import words
 
-from auditor.catalog import load_catalog
-from auditor.normalize.text import words
-
+SAMPLES = Path(str(files("napaudit.data") / "samples"))
 _STOP = frozenset("the and of a an at in on for inc llc co".split())
 MAX_RESULTS = 10
 
@@ -34,9 +36,9 @@ class SampleSearch:
     @cached_property
     def index(self) -> dict[str, list[dict]]:
         """source -> every business its search knows, each with the `path` of its page."""
-        from spiders.extract import extract  # the extraction the spiders use
+        from napaudit.spiders.extract import extract  # the extraction the spiders use
 
-        clients = _rows(self.root.parent / "samples" / "clients.csv")
+        clients = _rows(SAMPLES / "clients.csv")
         by_id = {row["id"]: row for row in clients}
         index: dict[str, list[dict]] = {}
         for row in _rows(self.root / "listings.csv"):
@@ -72,7 +74,7 @@ class SampleSearch:
         """The search page or API answer for this request, or None when it is neither."""
         source = path.split("/")[1] if path.count("/") > 1 else ""
         try:
-            from napaudit import mockapis
+            from napaudit.sampleweb import mockapis
         except ImportError:  # the mock APIs are optional
             mockapis = None
         if mockapis is not None and source in getattr(mockapis, "SOURCES", ()):

@@ -1,10 +1,10 @@
 """The local sample web: fictional listing pages served on 127.0.0.1 for the demo, tests and bench.
 
-Pages live in data/sampleweb/; data/sampleweb/listings.csv says, for each listing path, how the
+Pages live in sampleweb/site/; sampleweb/site/listings.csv says, for each listing path, how the
 server answers (`serve`): ok, challenge (403 with a bot-challenge page), missing (404), gone (410),
 timeout (never answers in time), empty (200, no business on the page), ratelimit (429 with
 Retry-After, always) and flaky (503 once, then the page). A source's search page and the mock
-APIs are answered by napaudit.samplesearch. Any other path is served from its file when there is
+APIs are answered by napaudit.sampleweb.search. Any other path is served from its file when there is
 one, else 404.
 """
 
@@ -19,12 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from napaudit.samplesearch import SampleSearch
+from napaudit.sampleweb.middleware import HOST
+from napaudit.sampleweb.search import SampleSearch
 
-SAMPLEWEB = Path(__file__).resolve().parent.parent / "data" / "sampleweb"
+SAMPLEWEB = Path(str(files("napaudit.sampleweb") / "site"))
 MANIFEST = SAMPLEWEB / "listings.csv"
 
 
@@ -152,11 +154,12 @@ def serving(web: SampleWeb | None = None) -> Iterator[SampleWeb]:
 
 
 def write_demo_targets(web: SampleWeb, path: Path) -> int:
-    """Write the manifest's listings as business_id,source,url rows for `audit --listings`."""
+    """Write the manifest's listings as business_id,source,url rows for `audit --listings`,
+    under the sample web's stable host (the crawl's middleware sends them to the server)."""
     rows = list(csv.DictReader((web.root / "listings.csv").open(encoding="utf-8", newline="")))
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["business_id", "source", "url"])
         for row in rows:
-            writer.writerow([row["business_id"], row["source"], web.url(row["path"])])
+            writer.writerow([row["business_id"], row["source"], f"http://{HOST}{row['path']}"])
     return len(rows)

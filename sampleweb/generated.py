@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from auditor.catalog import load_catalog
-from napaudit.samplesearch import SampleSearch
-from napaudit.sampleweb import SAMPLEWEB, SampleWeb
+from napaudit.auditor.catalog import load_catalog
+from napaudit.sampleweb.search import SampleSearch
+from napaudit.sampleweb.server import SAMPLEWEB, SampleWeb
 
 _WORDS = [
     "Harbor",
@@ -165,8 +165,8 @@ def _listing_page(g: Generated) -> bytes:
 
 def answerable_sources() -> list[str]:
     """Sources a generated web answers: a search page, a mock API, or the website itself."""
-    from napaudit.mockapis import SOURCES as apis
-    from spiders.sources import spider_classes
+    from napaudit.sampleweb.mockapis import SOURCES as apis
+    from napaudit.spiders.sources import spider_classes
 
     pages = {p.parent.name for p in SAMPLEWEB.glob("*/_search.html")}
     return sorted(s for s in spider_classes() if s == "website" or s in pages or s in apis)
