@@ -14,7 +14,6 @@ import os
 import smtplib
 import socket
 import ssl
-import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
@@ -25,12 +24,11 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import click
 
+from napaudit.auditor.config import SMTP_KEYS, ConfigError, config_path, load_config
 from napaudit.options import InputProblem
 from napaudit.reports.changes import Changes, ChangesError, run_changes
 
 TIMEOUT = 20.0  # seconds for a webhook or a mail server to answer
-DEFAULT_CONFIG = "napaudit.toml"
-SMTP_KEYS = ("host", "port", "user", "password", "from", "starttls")
 USER_AGENT = "napaudit (listing audit alerts)"
 
 
@@ -189,7 +187,7 @@ def smtp_settings(config: str | Path | None = None) -> SmtpSettings:
     if not host:
         raise NotifyConfigError(
             "no SMTP server to send mail: set NAPAUDIT_SMTP_HOST, or host in the [smtp] "
-            f"table of {config or DEFAULT_CONFIG}"
+            f"table of {config or config_path() or 'napaudit.toml'}"
         )
     starttls = _flag(values.get("starttls", False))
     port = values.get("port") or (587 if starttls else 25)
@@ -203,24 +201,10 @@ def smtp_settings(config: str | Path | None = None) -> SmtpSettings:
 
 
 def _config_smtp(config: str | Path | None) -> dict:
-    path = Path(config or DEFAULT_CONFIG)
-    if not path.is_file():
-        if config:
-            raise NotifyConfigError(f"{path}: no such file")
-        return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise NotifyConfigError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
-    table = data.get("smtp", {})
-    if not isinstance(table, dict):
-        raise NotifyConfigError(f"{path}: 'smtp' must be a table")
-    unknown = sorted(set(table) - set(SMTP_KEYS))
-    if unknown:
-        raise NotifyConfigError(
-            f"{path}: [smtp] {unknown[0]}: not a setting (use {', '.join(SMTP_KEYS)})"
-        )
-    return dict(table)
+        return dict(load_config(config).smtp)
+    except ConfigError as exc:
+        raise NotifyConfigError(str(exc)) from None
 
 
 def _flag(value: object) -> bool:

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from napaudit.auditor.audit import not_checked
 from napaudit.auditor.catalog import load_catalog
+from napaudit.auditor.config import ConfigError, api_key, load_config
 from napaudit.auditor.normalize.record import Normalized, normalize_record
 from napaudit.auditor.records import InputError, RowProblem, read_records
 from napaudit.auditor.store import Store
 from napaudit.progress import Progress
-from napaudit.reports.config import ConfigError, api_key
 from napaudit.spiders.bases import ListingSpider, Target
 from napaudit.spiders.crawl import Crawl, CrawlOptions, crawl_settings, run_crawls
 from napaudit.spiders.pipelines import AuditRun
@@ -92,7 +92,8 @@ def run_audit(
     businesses, targets, problems = read_inputs(clients, listings)
     chosen = None if listings else select_sources(sources)
     try:  # read once; a broken [keys] table stops the audit before anything starts
-        keys = {sid: api_key(load_catalog()[sid]) for sid in chosen or []}
+        config, catalog = load_config(), load_catalog()
+        keys = {sid: api_key(sid, catalog[sid].key_env, config) for sid in chosen or []}
     except ConfigError as exc:
         raise AuditInputError(str(exc)) from None
     jobs = job_dir(db_path, clients, listings, chosen)

@@ -14,7 +14,7 @@ from napaudit.auditor.records import InputError, read_records
 from napaudit.auditor.store import Store
 from napaudit.changes_cli import changes
 from napaudit.crawl_cli import audit, batch, demo, extract
-from napaudit.options import CONTEXT, InputProblem, db_option, warn_rows
+from napaudit.options import CONTEXT, InputProblem, add_common_options, db_option, warn_rows
 from napaudit.report_cli import report
 from napaudit.reports.export import FORMATS, Writer
 from napaudit.schedule_cli import schedule
@@ -135,6 +135,8 @@ def sources(fmt: str) -> None:
 
 for command in (audit, batch, changes, demo, extract, report, schedule):
     cli.add_command(command)
+for command in cli.commands.values():
+    add_common_options(command)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from napaudit.options import CONTEXT, InputProblem, db_option, warn_rows
+from napaudit.options import CONTEXT, InputProblem, db_option, verbosity, warn_rows
 from napaudit.reports.build import DEFAULT_OUT, write_report
 from napaudit.reports.load import ReportError
 
@@ -129,6 +129,7 @@ def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agen
     options = CrawlOptions(
         user_agent=user_agent, delay=delay, timeout=timeout, retries=retries,
         cache_dir=Path(f"{db_path}.httpcache") if cache else None,
+        log_level={-1: "CRITICAL", 0: "WARNING", 1: "INFO"}.get(verbosity(), "DEBUG"),
     )  # fmt: skip
     chosen = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
     from napaudit.lock import run_lock

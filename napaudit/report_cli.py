@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from napaudit.auditor.config import ConfigError
 from napaudit.options import CONTEXT, InputProblem, db_option
 from napaudit.reports.build import DEFAULT_OUT, FORMATS, write_report
 from napaudit.reports.load import ReportError
@@ -25,13 +26,9 @@ from napaudit.reports.load import ReportError
 @db_option
 @click.option("--run", "run_id", type=int, metavar="ID",
               help="Report on this run.  [default: the latest finished run]")  # fmt: skip
-@click.option("--config", type=click.Path(dir_okay=False),
-              help="TOML file of [sources] and [severity] weights.  [default: napaudit.toml "
-                   "in this folder, if there is one]")  # fmt: skip
 def report(
-    business: str | None, all_: bool, fmt: str, out: str, db_path: str, run_id: int | None,
-    config: str | None,
-) -> None:  # fmt: skip
+    business: str | None, all_: bool, fmt: str, out: str, db_path: str, run_id: int | None
+) -> None:
     """Rank what to fix first for each business, with its score, and write the report.
 
     Reads a run from the database (the latest unless --run is given): every problem found on a
@@ -48,8 +45,8 @@ def report(
     if business is not None and all_:
         raise InputProblem("use --business ID or --all, not both")
     try:
-        paths = write_report(db_path, out, fmt, business=business, run_id=run_id, config=config)
-    except ReportError as exc:
+        paths = write_report(db_path, out, fmt, business=business, run_id=run_id)
+    except (ReportError, ConfigError) as exc:
         raise InputProblem(str(exc)) from None
     for path in paths:
         click.echo(str(path))

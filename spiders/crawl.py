@@ -130,12 +130,29 @@ def _merged(all_stats: list[dict]) -> dict:
     return merged
 
 
+# Log lines a user does not need: a retry given up on is already a listing's outcome and
+# reason; deprecation warnings are for developers.
+_QUIET_LOGGERS = ("scrapy.downloadermiddlewares.retry", "py.warnings")
+
+
 class _Redacted(logging.Filter):
-    """API keys in URLs never reach a log line."""
+    """API keys in URLs never reach a log line. Unless the log is verbose (INFO or DEBUG), a
+    traceback is cut to its last line and the lines that repeat a listing's outcome are
+    dropped: a user reads outcomes in the summary and the report, not in Scrapy's log."""
+
+    def __init__(self, verbose: bool):
+        super().__init__()
+        self.verbose = verbose
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if not self.verbose and record.name.startswith(_QUIET_LOGGERS):
+            return False
         message = record.getMessage()
-        if "=" in message:
+        if not self.verbose and record.exc_info:
+            exc = record.exc_info[1]
+            message += f" ({type(exc).__name__}: {exc}; run with -v for the details)"
+            record.exc_info = record.exc_text = None
+        if "=" in message or record.args:
             record.msg, record.args = redact(message), None
         return True
 
@@ -148,6 +165,7 @@ def _log_to_stderr(level: str) -> None:
     handler = logging.StreamHandler()
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_Redacted())
+    verbose = logging.getLevelName(level) <= logging.INFO
+    handler.addFilter(_Redacted(verbose))
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.WARNING, logging.getLevelName(level)))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
+from napaudit.auditor import config
 
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared/realdata beside the project, or wherever NAPAUDIT_REALDATA points.
@@ -26,6 +27,13 @@ def realdata(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"real data not present: {path} (see ../shared/realdata/README.md)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_config_option_left_over():
+    """A command run in-process remembers its --config (one command a process in real use)."""
+    yield
+    config.use(None)
 
 
 @pytest.fixture

@@ -80,21 +80,3 @@ def test_sources_command_lists_the_catalog(runner):
     rows = json.loads(runner.invoke(cli, ["sources", "--format", "json"]).stdout)
     assert len(rows) == len(load_catalog())
     assert next(r for r in rows if r["id"] == "bing")["fed_by"]
-
-
-def test_api_keys_come_from_the_environment_first_then_the_config_file(tmp_path, monkeypatch):
-    from napaudit.reports.config import ConfigError, api_key
-
-    google = load_catalog()["google"]
-    config = tmp_path / "napaudit.toml"
-    config.write_text('[keys]\ngoogle = "from-file"\n', encoding="utf-8")
-    monkeypatch.delenv("GOOGLE_PLACES_API_KEY", raising=False)
-    monkeypatch.setenv("NAPAUDIT_CONFIG", str(config))
-    assert api_key(google) == "from-file"
-    monkeypatch.setenv("GOOGLE_PLACES_API_KEY", "from-env")
-    assert api_key(google) == "from-env"
-    assert api_key(load_catalog()["bbb"]) == ""  # a source without an API has no key
-    monkeypatch.delenv("GOOGLE_PLACES_API_KEY")
-    config.write_text("[keys]\ngoogle = 12\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"napaudit.toml, line 2: \[keys\] google: must be a st"):
-        api_key(google)
