@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 
+from napaudit.auditor.fields import EXTRACTED
 from napaudit.auditor.identify import Identifier, Match, score_pair
 from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Record, Result, Verdict
@@ -107,39 +108,37 @@ def _assemble(listings, by_id, start: int, judged: list[Judged]) -> Iterator[Res
         yield Result(listings[start + offset], normalized, match, business, verdicts)
 
 
-PAGE_FIELDS = ("name", "address", "city", "state", "zip", "country", "phone", "website", "hours")
-
-
 def rank_candidates(business: Normalized, found: list[dict]) -> list[tuple[float, list[str], dict]]:
     """The businesses a page shows, each scored against `business`, best first."""
     scored = []
     for values in found:
         record = Record(id="", business_id=business.record.id,
-                        **{f: values.get(f) or "" for f in PAGE_FIELDS})  # fmt: skip
+                        **{f: values.get(f) or "" for f in EXTRACTED})  # fmt: skip
         record.country = record.country or business.record.country
         score, evidence = score_pair(business, normalize_record(record))
         scored.append((score, evidence, values))
     return sorted(scored, key=lambda s: -s[0])
 
 
-def judge_page(
+def page_listing(
     business: Normalized, found: list[dict], source: str, url: str, fetched_at: str = "",
     key: str = "",
 ) -> Result:  # fmt: skip
-    """Judge the business a fetched page shows against the canonical `business`.
+    """What a fetched page shows of the canonical `business`, ready to store and not yet
+    judged (auditor.judging judges it after the crawl, and again whenever asked).
 
     A page may show several businesses (a sidebar of others, a chain's locations): the one
-    judged is the one that scores best against `business`, and its score is kept as evidence.
+    kept is the one that scores best against `business`, and its score is kept as evidence.
     """
     score, evidence, values = rank_candidates(business, found)[0]
     record = Record(id=key or url, source=source, url=url, business_id=business.record.id,
-                    **{f: values.get(f) or "" for f in PAGE_FIELDS})  # fmt: skip
+                    **{f: values.get(f) or "" for f in EXTRACTED})  # fmt: skip
     record.country = record.country or business.record.country
     listing = normalize_record(record)
     match = Match(business.record.id, round(score, 3), business.record.id, evidence)
     normalized = json.dumps(listing.as_dict(), ensure_ascii=False)
-    return Result(listing.record, normalized, match, business, judge(business, listing),
-                  fetched_at=fetched_at)  # fmt: skip
+    return Result(listing.record, normalized, match, business, [], fetched_at=fetched_at,
+                  judged=False)  # fmt: skip
 
 
 def not_checked(

@@ -7,13 +7,16 @@ when both sides have a value and they differ beyond case and spacing.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from napaudit.auditor.normalize.address import Address
 from napaudit.auditor.normalize.hours import day_differences
 from napaudit.auditor.normalize.name import word_difference
 from napaudit.auditor.normalize.place import alias_of, city_standing, zip_info
-from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.normalize.text import words
+
+if TYPE_CHECKING:
+    from napaudit.auditor.normalize.record import Normalized
 
 Level = tuple[str, str]  # (level name, reason)
 
@@ -223,3 +226,19 @@ def compare_hours(c: Normalized, f: Normalized) -> Level:
     if not diffs:
         return "format", "same weekly hours, written differently"
     return "differs", "; ".join(diffs)
+
+
+def compare_status(c: Normalized, f: Normalized) -> Level:
+    """What the listing says about being open, against the owner's record (open unless it says
+    otherwise). Runs only when the listing says something."""
+    mine = c.values.get("status") or "open"
+    theirs = f.values.get("status")
+    if not theirs:
+        return "unreadable", f"could not tell open or closed from '{f.shown['status']}'"
+    if theirs == mine:
+        return "format", f"both say {mine}"
+    if theirs == "closed":
+        return "closed", "the listing says the business is permanently closed"
+    if theirs == "temporarily closed":
+        return "temporarily_closed", "the listing says the business is temporarily closed"
+    return "open_again", f"the listing says the business is open; your record says {mine}"

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from napaudit.auditor.fields import FIELD_SPECS, FieldSpec
+from napaudit.auditor.fields import JUDGED, Field
 from napaudit.auditor.models import Verdict
 from napaudit.auditor.normalize.record import Normalized
 
 
 def judge(canonical: Normalized, found: Normalized) -> list[Verdict]:
-    """One verdict per field that either side has, in FIELD_SPECS order."""
-    return [v for spec in FIELD_SPECS if (v := judge_field(spec, canonical, found)) is not None]
+    """One verdict per judged field that either side has, in the declared order."""
+    return [v for spec in JUDGED if (v := judge_field(spec, canonical, found)) is not None]
 
 
-def judge_field(spec: FieldSpec, canonical: Normalized, found: Normalized) -> Verdict | None:
-    mine, theirs = canonical.shown[spec.name], found.shown[spec.name]
-    if not mine and not theirs:
+def judge_field(spec: Field, canonical: Normalized, found: Normalized) -> Verdict | None:
+    mine = canonical.shown.get(spec.name, "") or spec.assumed
+    theirs = found.shown.get(spec.name, "")
+    if not theirs and (spec.quiet_when_absent or not mine):
         return None
     if not theirs:
         level, reason = "missing", f"the listing shows no {spec.label}"

@@ -1,81 +1,55 @@
-"""The records the auditor reads and the verdicts it writes."""
+"""The records the auditor reads and the verdicts it writes.
+
+`Record` is built from the field declarations (auditor.fields): one attribute per declared field,
+beside the attributes every record has (id, where it was seen, where it was read from).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass, field, make_dataclass
 from typing import TYPE_CHECKING, NamedTuple
+
+from napaudit.auditor.fields import FIELDS as DECLARED
+from napaudit.auditor.fields import JUDGED, Severity, Status
 
 if TYPE_CHECKING:
     from napaudit.auditor.identify import Match
     from napaudit.auditor.normalize.record import Normalized
 
-# The NAP+W+H fields, in the order reports show them.
-FIELDS = ("name", "address", "city", "state", "zip", "phone", "website", "hours")
+__all__ = ["FIELDS", "Record", "Result", "Severity", "Status", "Verdict"]
+
+# The judged fields, in the order reports show them.
+FIELDS = tuple(f.name for f in JUDGED)
 
 
-class Status(StrEnum):
-    MATCH = "match"  # identical after trivial cleaning (case, spacing)
-    VARIANT = "variant"  # the same value written differently
-    MISMATCH = "mismatch"  # a real difference
-    MISSING = "missing"  # the listing lacks what the canonical record has
-    EXTRA = "extra"  # the listing shows a value the canonical record lacks: cannot be checked
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Severity(StrEnum):
-    NONE = "none"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-    def __str__(self) -> str:
-        return self.value
-
-
-_SEVERITY_RANK = {Severity.NONE: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
-
-
-@dataclass
-class Record:
-    """One business as written somewhere: the owner's canonical record or a listing.
-
-    Values are kept exactly as read (raw); normalized forms live in `auditor.normalize`.
-    `hours` may be text or structured data (schema.org openingHoursSpecification).
-    """
-
-    id: str
-    name: str = ""
-    address: str = ""
-    address2: str = ""
-    city: str = ""
-    state: str = ""
-    zip: str = ""
-    country: str = "US"
-    phone: str = ""
-    website: str = ""
-    hours: object = ""
-    categories: str = ""
-    # listing-only: where it was seen and, when known, which business it is
-    source: str = ""
-    url: str = ""
-    business_id: str | None = None
-    # where it was read from, for error messages
-    line: int = 0
-    extra: dict = field(default_factory=dict)
-
+class _RecordMethods:
     def street_line(self) -> str:
         """The street line as one string: address plus address2 (suite, unit)."""
         return ", ".join(p for p in (self.address.strip(), self.address2.strip()) if p)
 
     def value(self, name: str) -> object:
         return self.street_line() if name == "address" else getattr(self, name)
+
+
+# One business as written somewhere: the owner's canonical record or a listing. Values are kept
+# exactly as read (raw); normalized forms live in `auditor.normalize`. A structured field
+# (hours) may hold JSON data (schema.org openingHoursSpecification) instead of text.
+Record = make_dataclass(
+    "Record",
+    [
+        ("id", str),
+        *((f.name, object if f.structured else str, field(default=f.default)) for f in DECLARED),
+        # listing-only: where it was seen and, when known, which business it is
+        ("source", str, field(default="")),
+        ("url", str, field(default="")),
+        ("business_id", str | None, field(default=None)),
+        # where it was read from, for error messages
+        ("line", int, field(default=0)),
+        ("extra", dict, field(default_factory=dict)),
+    ],
+    bases=(_RecordMethods,),
+    namespace={"__module__": __name__},
+)
 
 
 class Verdict(NamedTuple):
@@ -118,6 +92,7 @@ class Result:
     outcome: str = "ok"  # ok | not_found | blocked | error
     outcome_reason: str = ""
     fetched_at: str = ""
+    judged: bool = True  # False: stored as fetched, judged after the crawl (auditor.judging)
 
     @property
     def linked_by(self) -> str | None:

@@ -1,11 +1,16 @@
 """The SQLite store (sqlite-utils): every run is kept, and nothing is stored twice.
 
 What a source showed is content, stored once under a hash of itself: `businesses` and `listings`
-hold each distinct version. A check is one listing version judged against one business version;
-its `findings` (one per field) are stored once under the check's hash. What a run saw is history:
-`run_businesses` and `run_listings` say, run by run, which versions were seen, how each listing
-was identified and which check judged it. Running the same input twice adds a run and its
-history rows, and no content row.
+hold each distinct version. A check is one listing version judged against one business version,
+with the verdicts it gave: `checks` holds each distinct one, `findings` its verdicts (one per
+field). What a run saw is history: `run_businesses` and `run_listings` say, run by run, which
+versions were seen, how each listing was identified and which check judged it; `run_scores`
+keeps each business's score per run. Running the same input twice adds a run and its history
+rows, and no content row. Re-judging history with better rules (`napaudit rejudge`) adds a run
+whose checks differ where the verdicts differ; the old run keeps its own.
+
+The schema changes only through the migrations in `auditor/schema.py`. The read side (runs,
+the latest findings, history) is `auditor/history.py`.
 """
 
 from __future__ import annotations
@@ -13,69 +18,38 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
-from napaudit.auditor.models import Record, Result
+from napaudit.auditor.fields import FIELDS
+from napaudit.auditor.models import Record, Result, Verdict
 from napaudit.auditor.normalize.record import Normalized
-from sqlite_utils import Migrations
+from napaudit.auditor.schema import V1_FIELDS, open_db
 
 DEFAULT_DB = "napaudit.db"
-RAW_FIELDS = ("name", "address", "address2", "city", "state", "zip", "country", "phone",
-              "website", "hours", "categories")  # fmt: skip
+# The raw fields a store row keeps: every declared field (each has its column, by migration).
+RAW_FIELDS = tuple(f.name for f in FIELDS)
+_LATER_FIELDS = tuple(f for f in RAW_FIELDS if f not in V1_FIELDS)
 FLUSH_EVERY = 5000  # results written per batch, inside the run's one transaction
 
-# Column orders, declared once: the migration creates them, the writers bind them.
-BUSINESS_COLUMNS = ("id", "version", *RAW_FIELDS, "normalized")
+# Column orders, declared once: the writers bind them.
+BUSINESS_COLUMNS = ("id", "version", *RAW_FIELDS, "normalized", "uid")
 LISTING_COLUMNS = ("source", "listing_key", "version", "url", "business_id", *RAW_FIELDS,
-                   "normalized")  # fmt: skip
+                   "normalized", "uid")  # fmt: skip
+CHECK_COLUMNS = ("id", "listing", "business", "source", "listing_key", "business_id",
+                 "judged_at")  # fmt: skip
 FINDING_COLUMNS = ("check_id", "field", "status", "canonical", "found", "reason", "severity",
                    "level")  # fmt: skip
 RUN_LISTING_COLUMNS = ("run_id", "source", "listing_key", "version", "url", "business_id",
                        "business_version", "check_id", "linked_by", "match_score", "evidence",
                        "outcome", "outcome_reason", "fetched_at")  # fmt: skip
 
-migrations = Migrations("napaudit")
-
-
-def _columns(names: tuple[str, ...], types: dict[str, type] | None = None) -> dict[str, type]:
-    return {name: (types or {}).get(name, str) for name in names}
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["runs"].create(
-        {"id": int, "command": str, "args": str, "started_at": str, "finished_at": str,
-         "status": str, "counts": str},
-        pk="id",
-    )  # fmt: skip
-    db["businesses"].create(_columns(BUSINESS_COLUMNS), pk=("id", "version"))
-    db["listings"].create(_columns(LISTING_COLUMNS), pk=("source", "listing_key", "version"))
-    db["findings"].create(_columns(FINDING_COLUMNS), pk=("check_id", "field"))
-    db["run_businesses"].create(
-        {"run_id": int, "business_id": str, "version": str},
-        pk=("run_id", "business_id"),
-        foreign_keys=[("run_id", "runs", "id")],
-    )
-    db["run_listings"].create(
-        _columns(RUN_LISTING_COLUMNS, {"run_id": int, "match_score": float}),
-        pk=("run_id", "source", "listing_key"),
-        foreign_keys=[("run_id", "runs", "id")],
-    )
-    db["run_listings"].create_index(["business_id", "run_id"])
-
 
 def default_path() -> str:
     return os.environ.get("NAPAUDIT_DB") or DEFAULT_DB
-
-
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    db = sqlite_utils.Database(path)
-    db.enable_wal()
-    migrations.apply(db)
-    return db
 
 
 def version_of(values: Iterable[object]) -> str:
@@ -84,30 +58,64 @@ def version_of(values: Iterable[object]) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
+def content_version(record: Record, *more: str) -> str:
+    """The version of a record's raw values. Fields declared after the first release count
+    only when they hold a value, so that a new field leaves every existing version as it was."""
+    values = [getattr(record, f) for f in V1_FIELDS]
+    values += [f"{f}={_text(getattr(record, f))}" for f in _LATER_FIELDS if getattr(record, f)]
+    return version_of((*values, *more))
+
+
+def check_version(listing_uid: str, business_uid: str, verdicts: list[Verdict]) -> str:
+    """A check is its listing, its business and the verdicts they gave: judged again with the
+    same rules it is the same check; with rules that decide otherwise, a new one."""
+    return version_of((listing_uid, business_uid, *(_json(list(v)) for v in verdicts)))
+
+
+def listing_uid(source: str, listing_key: str, version: str) -> str:
+    return version_of((source, listing_key, version))
+
+
+def business_uid(business_id: str, version: str) -> str:
+    return f"{business_id}@{version}"
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class Store:
+    """Writes a run's content and history. Reading is napaudit.auditor.history."""
+
     def __init__(self, path: str | Path):
         self.path = str(path)
-        self.db = open_db(path)
+        self.db: sqlite_utils.Database = open_db(path)
 
-    def start_run(self, command: str, args: dict) -> int:
+    def start_run(self, command: str, args: dict, label: str = "") -> int:
         table = self.db["runs"]
-        table.insert(
-            {"command": command, "args": _json(args), "started_at": now(), "status": "running"}
-        )
-        return table.last_pk
+        with self.db.atomic():
+            table.insert({"command": command, "args": _json(args), "started_at": now(),
+                          "status": "running"})  # fmt: skip
+            run_id = table.last_pk
+            table.update(run_id, {"label": f"run {run_id}: {label or command}, {now()[:16]}"})
+        return run_id
 
     def finish_run(self, run_id: int, counts: dict, status: str = "done") -> None:
-        self.db["runs"].update(
-            run_id, {"finished_at": now(), "status": status, "counts": _json(counts)}
-        )
+        """Mark the run; then fold the write-ahead log into the database file, so that a copy
+        of the `.db` file alone holds everything."""
+        with self.db.atomic():
+            self.db["runs"].update(
+                run_id, {"finished_at": now(), "status": status, "counts": _json(counts)}
+            )
+        self.checkpoint()
 
-    def save(
-        self, run_id: int, businesses: Iterable[Normalized], results: Iterable[Result]
-    ) -> None:
+    def checkpoint(self) -> None:
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError:  # another reader holds the log: it is folded later
+            pass
+
+    def save(self, run_id: int, businesses: Iterable[Normalized], results: Iterable[Result]):
         """Store a run's businesses and results in one transaction: all or nothing."""
         with self.db.atomic():
             versions = self._save_businesses(run_id, businesses)
@@ -129,20 +137,30 @@ class Store:
         with self.db.atomic():
             self._save_results(run_id, results, versions)
 
+    def save_scores(self, run_id: int, rows: Iterable[dict]) -> None:
+        """Each business's score in this run (reports.scores), for charts over time."""
+        columns = ("run_id", "business_id", "score", "checked", "not_checked", "problems")
+        values = [(run_id, *(r.get(c) for c in columns[1:])) for r in rows]
+        with self.db.atomic():
+            insert(self.db, "run_scores", columns, values, replace=True)
+
     def _save_businesses(self, run_id: int, businesses: Iterable[Normalized]) -> dict[str, str]:
         rows, history, versions = [], [], {}
         for b in businesses:
-            raw = _raw(b.record)
-            version = version_of(raw)
+            version = content_version(b.record)
             versions[b.record.id] = version
-            rows.append((b.record.id, version, *map(_text, raw), _json(b.as_dict())))
-            history.append((run_id, b.record.id, version))
+            uid = business_uid(b.record.id, version)
+            raw = (_text(getattr(b.record, f)) for f in RAW_FIELDS)
+            rows.append((b.record.id, version, *raw, _json(b.as_dict()), uid))
+            history.append((run_id, b.record.id, version, uid))
         insert(self.db, "businesses", BUSINESS_COLUMNS, rows)
-        insert(self.db, "run_businesses", ("run_id", "business_id", "version"), history, True)
+        insert(self.db, "run_businesses", ("run_id", "business_id", "version", "business"),
+               history, True)  # fmt: skip
         return versions
 
     def _save_results(self, run_id: int, results: list[Result], versions: dict[str, str]):
-        listings, history, findings = [], [], []
+        listings, history, checks, findings = [], [], [], []
+        stamp = now()
         for r in results:
             rec = r.listing
             business_id = r.business.record.id if r.business else rec.business_id
@@ -150,64 +168,69 @@ class Store:
             score, evidence = (r.match.score, _json(r.match.evidence)) if r.match else (None, None)
             version = check_id = None
             if r.outcome == "ok":  # a page not checked shows nothing to store but why
-                raw = _raw(rec)
-                version = version_of((*raw, rec.url, rec.business_id or ""))
-                listings.append((rec.source, rec.id, version, rec.url, rec.business_id,
-                                 *map(_text, raw), r.normalized))  # fmt: skip
-                check_id = version_of((rec.source, rec.id, version, business_id or "",
-                                       bversion or ""))  # fmt: skip
-                findings.extend(
-                    (check_id, v.field, v.status, v.canonical, v.found, v.reason, v.severity,
-                     v.level)
-                    for v in r.verdicts
-                )  # fmt: skip
+                version = content_version(rec, rec.url, rec.business_id or "")
+                uid = listing_uid(rec.source, rec.id, version)
+                raw = (_text(getattr(rec, f)) for f in RAW_FIELDS)
+                listings.append((rec.source, rec.id, version, rec.url, rec.business_id, *raw,
+                                 r.normalized, uid))  # fmt: skip
+                if r.judged and business_id:
+                    buid = business_uid(business_id, bversion or "")
+                    check_id = check_version(uid, buid, r.verdicts)
+                    checks.append((check_id, uid, buid, rec.source, rec.id, business_id, stamp))
+                    findings.extend((check_id, *v) for v in r.verdicts)
             history.append((run_id, rec.source, rec.id, version, rec.url, business_id, bversion,
                             check_id, r.linked_by, score, evidence, r.outcome,
                             r.outcome_reason or None, r.fetched_at or None))  # fmt: skip
         insert(self.db, "listings", LISTING_COLUMNS, listings)
-        insert(self.db, "run_listings", RUN_LISTING_COLUMNS, history, replace=True)
+        insert(self.db, "checks", CHECK_COLUMNS, checks)
         insert(self.db, "findings", FINDING_COLUMNS, findings)
+        insert(self.db, "run_listings", RUN_LISTING_COLUMNS, history, replace=True)
 
-    def listings_done(self, run_id: int) -> set[tuple[str, str, str]]:
-        """(business_id, source, url) of every listing a run has stored: what --resume skips."""
-        rows = self.db.execute(
-            "select business_id, source, url from run_listings where run_id = ?", [run_id]
-        )
-        return {tuple(row) for row in rows}
+    def copy_history(self, from_run: int, to_run: int) -> None:
+        """A new run that saw what `from_run` saw: its businesses and listings, not yet judged."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO run_businesses (run_id, business_id, version, business) "
+                "SELECT ?, business_id, version, business FROM run_businesses WHERE run_id = ?",
+                [to_run, from_run],
+            )
+            columns = [c for c in RUN_LISTING_COLUMNS if c not in ("run_id", "check_id")]
+            names = ", ".join(columns)
+            self.db.execute(
+                f"INSERT INTO run_listings (run_id, {names}) "
+                f"SELECT ?, {names} FROM run_listings WHERE run_id = ?",
+                [to_run, from_run],
+            )
 
-    def outcome_counts(self, run_id: int) -> dict[str, int]:
-        rows = self.db.execute(
-            "select outcome, count(*) from run_listings where run_id = ? group by outcome",
-            [run_id],
-        )
-        return dict(rows.fetchall())
+    def save_judged(self, run_id: int, judged: list[tuple[dict, Result]]) -> None:
+        """Checks and findings for listings a run stored unjudged (a crawl, a re-judgement):
+        `judged` pairs each run_listings row (as history.unjudged gives it) with its Result."""
+        checks, findings, updates = [], [], []
+        stamp = now()
+        for row, r in judged:
+            business_id = r.business.record.id if r.business else None
+            check_id = None
+            if business_id:
+                buid = business_uid(business_id, row["business_version"] or "")
+                check_id = check_version(row["uid"], buid, r.verdicts)
+                checks.append((check_id, row["uid"], buid, row["source"], row["listing_key"],
+                               business_id, stamp))  # fmt: skip
+                findings.extend((check_id, *v) for v in r.verdicts)
+            score, evidence = (r.match.score, _json(r.match.evidence)) if r.match else (None, None)
+            updates.append((check_id, business_id, r.linked_by, score, evidence, run_id,
+                            row["source"], row["listing_key"]))  # fmt: skip
+        with self.db.atomic():
+            insert(self.db, "checks", CHECK_COLUMNS, checks)
+            insert(self.db, "findings", FINDING_COLUMNS, findings)
+            self.db.conn.executemany(
+                "UPDATE run_listings SET check_id = ?, business_id = coalesce(?, business_id), "
+                "linked_by = ?, match_score = ?, evidence = ? "
+                "WHERE run_id = ? AND source = ? AND listing_key = ?",
+                updates,
+            )
 
-    def summary(self, run_id: int) -> list[dict]:
-        """Per business of a run: listings checked and not, mismatched and missing fields."""
-        sql = """
-            select rb.business_id,
-              sum(rl.outcome = 'ok') as checked,
-              sum(rl.outcome is not null and rl.outcome != 'ok') as not_checked,
-              coalesce(sum((select count(*) from findings f
-                            where f.check_id = rl.check_id and f.status = 'mismatch')), 0)
-                as mismatch,
-              coalesce(sum((select count(*) from findings f
-                            where f.check_id = rl.check_id and f.status = 'missing')), 0)
-                as missing
-            from run_businesses rb
-            left join run_listings rl
-              on rl.run_id = rb.run_id and rl.business_id = rb.business_id
-            where rb.run_id = ?
-            group by rb.business_id
-            order by rb.business_id
-        """
-        rows = self.db.execute(sql, [run_id]).fetchall()
-        keys = ("business_id", "checked", "not_checked", "mismatch", "missing")
-        return [dict(zip(keys, (row[0], *(v or 0 for v in row[1:])), strict=True))
-                for row in rows]  # fmt: skip
-
-    def counts(self) -> dict[str, int]:
-        return {name: self.db[name].count for name in self.db.table_names()}
+    def close(self) -> None:
+        self.db.close()
 
 
 def insert(
@@ -239,10 +262,6 @@ def insert(
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _raw(record: Record) -> tuple:
-    return tuple(getattr(record, f) for f in RAW_FIELDS)
 
 
 def _text(value: object) -> object:

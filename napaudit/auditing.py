@@ -19,6 +19,8 @@ from pathlib import Path
 from napaudit.auditor.audit import not_checked
 from napaudit.auditor.catalog import load_catalog
 from napaudit.auditor.config import ConfigError, api_key, load_config
+from napaudit.auditor.history import History
+from napaudit.auditor.judging import judge_run
 from napaudit.auditor.normalize.record import Normalized, normalize_record
 from napaudit.auditor.records import InputError, RowProblem, read_records
 from napaudit.auditor.store import Store
@@ -107,7 +109,7 @@ def run_audit(
         (jobs / "run.json").write_text(json.dumps({"run_id": run_id}))
     canon = {b.id: normalize_record(b) for b in businesses}
     run = AuditRun(store, run_id, canon, store.save_businesses(run_id, canon.values()))
-    done = store.listings_done(run_id) if resume else set()
+    done = History(store.db).listings_done(run_id) if resume else set()
     skipped: dict[str, str] = {}
     if listings:
         crawls = [_listing_crawl(targets, done, run, jobs)]
@@ -127,13 +129,16 @@ def run_audit(
     finished = reason == "finished"
     counts = {"businesses": len(canon), "listings": len(targets), "skipped": len(problems)}
     status = "done" if finished else "failed" if reason == "failed" else "interrupted"
+    if finished:  # the auditor judges what the crawl stored
+        counts.update(judge_run(store, run_id))
     store.finish_run(run_id, counts, status=status)
     if reason == "failed":
         raise RuntimeError(f"the crawl failed to start; run {run_id} is marked failed")
     if finished:
         shutil.rmtree(jobs, ignore_errors=True)
-    return AuditOutcome(run_id, finished, problems, store.summary(run_id), stats, skipped,
-                        store.outcome_counts(run_id))  # fmt: skip
+    history = History(store.db)
+    return AuditOutcome(run_id, finished, problems, history.summary(run_id), stats, skipped,
+                        history.outcome_counts(run_id))  # fmt: skip
 
 
 def _progress(crawls: list[Crawl], by_url: bool) -> Progress:

@@ -15,7 +15,7 @@ from pathlib import Path
 from napaudit.auditor.models import FIELDS
 from napaudit.reports.changes import snapshot_changes
 from napaudit.reports.config import Weights, load_weights
-from napaudit.reports.load import Listing, ReportError, Snapshot, load_snapshot
+from napaudit.reports.load import ReportError, Snapshot, StoredListing, load_snapshot
 from napaudit.reports.priority import OPTIONAL, Fix, rank_fixes
 from napaudit.reports.scores import accuracy, business_score, field_scores, source_scores
 from napaudit.reports.wording import field_label, fix_parts, sentence, source_name
@@ -159,7 +159,7 @@ def _root(fix: dict) -> dict:
     }
 
 
-def _listing(listing: Listing, weights: Weights) -> dict:
+def _listing(listing: StoredListing, weights: Weights) -> dict:
     value = accuracy(listing)
     order = [f for f in FIELDS if f in listing.findings]
     order += sorted(set(listing.findings) - set(order))
@@ -187,7 +187,7 @@ def _finding(finding) -> dict:
     }
 
 
-def _not_checked(listing: Listing, weights: Weights) -> dict:
+def _not_checked(listing: StoredListing, weights: Weights) -> dict:
     reason = listing.outcome_reason
     if listing.outcome == "ok":  # stored as fetched, but nothing on it could be judged
         reason = reason or "nothing on the listing could be compared with your record"
@@ -201,8 +201,8 @@ def _not_checked(listing: Listing, weights: Weights) -> dict:
     }
 
 
-def _duplicates(checked: list[Listing], weights: Weights) -> list[dict]:
-    by_source: dict[str, list[Listing]] = defaultdict(list)
+def _duplicates(checked: list[StoredListing], weights: Weights) -> list[dict]:
+    by_source: dict[str, list[StoredListing]] = defaultdict(list)
     for listing in checked:
         by_source[listing.source].append(listing)
     return [

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from napaudit.auditor.catalog import Source, load_catalog
-from napaudit.reports.load import Listing, ReportError, Run, Snapshot, load_snapshot
+from napaudit.reports.load import ReportError, Run, Snapshot, StoredListing, load_snapshot
 from napaudit.reports.wording import field_label, source_name
 
 WRONG = ("mismatch", "missing")
@@ -303,7 +303,9 @@ def compare_business(
     return out
 
 
-def _pairs(old: list[Listing], new: list[Listing]) -> dict[tuple[str, str], Listing]:
+def _pairs(
+    old: list[StoredListing], new: list[StoredListing]
+) -> dict[tuple[str, str], StoredListing]:
     """Each new listing's earlier self: the same key on the same source or, when a source
     shows one checked listing in both runs, that one (its key may have changed)."""
     by_key = {(x.source, x.key): x for x in old if x.checked}
@@ -316,7 +318,9 @@ def _pairs(old: list[Listing], new: list[Listing]) -> dict[tuple[str, str], List
     return pairs
 
 
-def _fields(out: BusinessChanges, listing: Listing, before: Listing | None, earlier, catalog):
+def _fields(
+    out: BusinessChanges, listing: StoredListing, before: StoredListing | None, earlier, catalog
+):
     """A regression needs `before`: only a listing checked in the earlier run can regress."""
     name = source_name(listing.source, catalog)
     for f in listing.findings.values():
@@ -345,7 +349,10 @@ def _kind(before: str | None, now: str) -> str | None:
 
 
 def _history(
-    change: FieldChange, keys: list[str], earlier: list[tuple[int, list[Listing]]], old_run: int
+    change: FieldChange,
+    keys: list[str],
+    earlier: list[tuple[int, list[StoredListing]]],
+    old_run: int,
 ) -> None:
     """Was this field wrong in a run before the earlier one, and fixed after? Broke again."""
     seen = []  # (run, status, found) of the field on this listing, oldest first
@@ -365,7 +372,9 @@ def _history(
     change.fixed_in = fixes[0] if fixes else old_run  # else right first in the earlier run
 
 
-def _sources(out: BusinessChanges, old: list[Listing], new: list[Listing], catalog) -> None:
+def _sources(
+    out: BusinessChanges, old: list[StoredListing], new: list[StoredListing], catalog
+) -> None:
     for source in sorted({x.source for x in old} | {x.source for x in new}):
         before = [x for x in old if x.source == source]
         now = [x for x in new if x.source == source]

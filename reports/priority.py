@@ -29,9 +29,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from napaudit.auditor.fields import SPECS
+from napaudit.auditor.fields import JUDGED as JUDGED_FIELDS
 from napaudit.reports.config import Weights
-from napaudit.reports.load import Finding, Listing, Snapshot
+from napaudit.reports.load import Finding, Snapshot, StoredListing
 
 PROBLEMS = ("mismatch", "missing")
 ROOT_CAUSE, FIX, OPTIONAL = "root_cause", "fix", "optional"
@@ -96,7 +96,7 @@ def rank_fixes(snapshot: Snapshot, business_id: str, weights: Weights) -> list[F
     return ordered
 
 
-def value_key(listing: Listing, field: str) -> str:
+def value_key(listing: StoredListing, field: str) -> str:
     """The listing's value of `field`, normalized, so that the same value compares equal."""
     norm = listing.normalized.get(field)
     if field == "phone" and isinstance(norm, dict):
@@ -112,9 +112,9 @@ def value_key(listing: Listing, field: str) -> str:
     return " ".join(finding.found.split()).lower() if finding else ""
 
 
-def _shared_values(listings: list[Listing]) -> dict[tuple[str, str], list[Listing]]:
+def _shared_values(listings: list[StoredListing]) -> dict[tuple[str, str], list[StoredListing]]:
     """(field, wrong value) -> the listings showing it; only real mismatches with a value."""
-    groups: dict[tuple[str, str], list[Listing]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[StoredListing]] = defaultdict(list)
     for listing in listings:
         for finding in listing.findings.values():
             if finding.status == "mismatch":
@@ -124,7 +124,9 @@ def _shared_values(listings: list[Listing]) -> dict[tuple[str, str], list[Listin
     return groups
 
 
-def _fix(listing: Listing, finding: Finding, groups, roots, weights: Weights, kind=FIX) -> Fix:
+def _fix(
+    listing: StoredListing, finding: Finding, groups, roots, weights: Weights, kind=FIX
+) -> Fix:
     group = (finding.field, value_key(listing, finding.field))
     shared = ()
     if kind == FIX and finding.status == "mismatch" and _member(listing, groups.get(group, ())):
@@ -143,11 +145,13 @@ def _fix(listing: Listing, finding: Finding, groups, roots, weights: Weights, ki
                listing.key, listing.url, root, shared)  # fmt: skip
 
 
-def _member(listing: Listing, members) -> bool:
+def _member(listing: StoredListing, members) -> bool:
     return any(x is listing for x in members)
 
 
-def _root_cause(snapshot, business_id: str, field: str, members: list[Listing], weights) -> Fix:
+def _root_cause(
+    snapshot, business_id: str, field: str, members: list[StoredListing], weights
+) -> Fix:
     sources = tuple(sorted({x.source for x in members}))
     origin, basis, first_run = _feeder(set(sources), weights), "feeds", None
     if not origin:
@@ -201,7 +205,7 @@ def _fix_url(source: str, weights: Weights) -> str:
 
 
 def _by_priority(fixes: list[Fix]) -> list[Fix]:
-    order = list(SPECS)
+    order = [f.name for f in JUDGED_FIELDS]
 
     def key(fix: Fix):
         field_order = order.index(fix.field) if fix.field in order else len(order)

@@ -1,6 +1,6 @@
 """Scores, 0-100: how accurately a business is listed, overall, per source and per field.
 
-A checked listing's accuracy is the share of the field weights (auditor.fields SPECS) that it
+A checked listing's accuracy is the share of the field weights (auditor.fields) that it
 gets right: the weights of the fields judged match or variant, over the weights of every field
 the owner's record has (match, variant, mismatch or missing; a field only the listing shows
 cannot be checked and does not count). A business's score is the mean of its listings'
@@ -13,28 +13,29 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from napaudit.auditor.fields import SPECS
+from napaudit.auditor.fields import BY_NAME
+from napaudit.auditor.fields import JUDGED as JUDGED_FIELDS
 from napaudit.reports.config import Weights
-from napaudit.reports.load import Listing
+from napaudit.reports.load import StoredListing
 
 JUDGED = ("match", "variant", "mismatch", "missing")  # the owner's record has the field
 RIGHT = ("match", "variant")
 
 
-def accuracy(listing: Listing) -> float | None:
+def accuracy(listing: StoredListing) -> float | None:
     """Share (0-1) of the field weight this listing gets right; None when nothing was judged."""
     total = right = 0.0
     for finding in listing.findings.values():
-        if finding.status not in JUDGED or finding.field not in SPECS:
+        if finding.status not in JUDGED or finding.field not in BY_NAME:
             continue
-        weight = SPECS[finding.field].weight
+        weight = BY_NAME[finding.field].weight
         total += weight
         if finding.status in RIGHT:
             right += weight
     return right / total if total else None
 
 
-def business_score(listings: Iterable[Listing], weights: Weights) -> float | None:
+def business_score(listings: Iterable[StoredListing], weights: Weights) -> float | None:
     """Source-weighted mean of the checked listings' accuracies, 0-100; None if none checked."""
     pairs = [(weights.source(x.source), accuracy(x)) for x in listings if x.checked]
     pairs = [(w, a) for w, a in pairs if a is not None]
@@ -42,7 +43,7 @@ def business_score(listings: Iterable[Listing], weights: Weights) -> float | Non
     return _round(100 * sum(w * a for w, a in pairs) / total) if total else None
 
 
-def source_scores(listings: Iterable[Listing]) -> dict[str, float]:
+def source_scores(listings: Iterable[StoredListing]) -> dict[str, float]:
     """Source -> mean accuracy of its checked listings (a duplicate counts as a listing), 0-100."""
     by_source: dict[str, list[float]] = defaultdict(list)
     for listing in listings:
@@ -52,7 +53,7 @@ def source_scores(listings: Iterable[Listing]) -> dict[str, float]:
     return {s: _round(100 * sum(v) / len(v)) for s, v in sorted(by_source.items())}
 
 
-def field_scores(listings: Iterable[Listing], weights: Weights) -> dict[str, float]:
+def field_scores(listings: Iterable[StoredListing], weights: Weights) -> dict[str, float]:
     """Field -> source-weighted share of checked listings showing it right, 0-100."""
     right: dict[str, float] = defaultdict(float)
     total: dict[str, float] = defaultdict(float)
@@ -64,7 +65,7 @@ def field_scores(listings: Iterable[Listing], weights: Weights) -> dict[str, flo
             if finding.status in JUDGED:
                 total[finding.field] += weight
                 right[finding.field] += weight if finding.status in RIGHT else 0
-    order = list(SPECS)
+    order = [f.name for f in JUDGED_FIELDS]
     fields = sorted(total, key=lambda f: order.index(f) if f in order else len(order))
     return {f: _round(100 * right[f] / total[f]) for f in fields if total[f]}
 

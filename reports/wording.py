@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from napaudit.auditor.catalog import Source
-from napaudit.auditor.fields import SPECS
+from napaudit.auditor.fields import BY_NAME
 from napaudit.reports.priority import OPTIONAL, ROOT_CAUSE, Fix
 
 STATUS_LABELS = {
@@ -39,7 +39,7 @@ def source_name(source_id: str, catalog: dict[str, Source]) -> str:
 
 
 def field_label(field: str) -> str:
-    return SPECS[field].label if field in SPECS else field
+    return BY_NAME[field].label if field in BY_NAME else field
 
 
 def is_link(url: str) -> bool:

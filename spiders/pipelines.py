@@ -1,10 +1,11 @@
-"""Pipelines: judge each fetched page against the business it should show, and store it."""
+"""Pipelines: store what each fetched page shows of the business it should show. Judging comes
+after the crawl (napaudit.auditor.judging), from the store: spiders collect, the auditor judges."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from napaudit.auditor.audit import judge_page, not_checked
+from napaudit.auditor.audit import not_checked, page_listing
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.store import Store
 from napaudit.spiders.items import Listing
@@ -25,8 +26,8 @@ class AuditRun:
 
 
 class AuditPipeline:
-    """Judges and stores each Listing when the spider carries an `audit_run`; otherwise (for
-    `scrapy crawl` on its own, or `napaudit extract`) it passes items through untouched."""
+    """Stores each Listing when the spider carries an `audit_run`; otherwise (for `scrapy crawl`
+    on its own, or `napaudit extract`) it passes items through untouched."""
 
     def __init__(self, crawler: Crawler):
         self.crawler, self.stats, self.batch = crawler, crawler.stats, []
@@ -49,10 +50,8 @@ class AuditPipeline:
         if outcome == OK and not item.found:
             outcome, reason = no_business()
         if outcome == OK:
-            result = judge_page(business, item.found, item.source, item.url, item.fetched_at,
-                                item.key)  # fmt: skip
-            for verdict in result.verdicts:
-                self.stats.inc_value(f"napaudit/field/{verdict.field}/{verdict.status}")
+            result = page_listing(business, item.found, item.source, item.url, item.fetched_at,
+                                  item.key)  # fmt: skip
         else:
             result = not_checked(business, item.source, item.url, outcome, reason,
                                  item.fetched_at, item.key)  # fmt: skip

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from napaudit.auditor.audit import judge_page, not_checked
+from napaudit.auditor.audit import not_checked, page_listing
+from napaudit.auditor.judging import judge_run
 from napaudit.auditor.models import Record
 from napaudit.auditor.normalize.record import normalize_record
 from napaudit.auditor.store import Store
@@ -41,11 +42,12 @@ def record_run(store: Store, *pages: tuple, businesses=(ACME,)) -> int:
     results = []
     for outcome, business, source, url, detail in pages:
         if outcome == "ok":
-            results.append(judge_page(canon[business.id], [detail], source, url, key=url))
+            results.append(page_listing(canon[business.id], [detail], source, url, key=url))
         else:
             key = url if outcome != "not_found" else f"search:{business.id}"
             results.append(not_checked(canon[business.id], source, url, outcome, detail, key=key))
     store.save_results(run_id, results, versions)
+    judge_run(store, run_id)  # as a crawl does once it has stored every page
     store.finish_run(run_id, {})
     return run_id
 

@@ -9,6 +9,7 @@ import pytest
 from napaudit.auditor import config
 from napaudit.auditor.catalog import load_catalog
 from napaudit.auditor.config import ConfigError, api_key, load_config
+
 from napaudit.cli import cli
 
 

@@ -12,11 +12,10 @@ import pytest
 from click.testing import CliRunner
 from fixtures.report.scenario import portfolio_store
 from napaudit.auditor.store import open_db
+from napaudit.reports.schema import report_schema
 
 from napaudit.cli import cli
 from napaudit.report_cli import report
-
-SCHEMA = Path(__file__).resolve().parent.parent / "reports" / "report.schema.json"
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +84,7 @@ def test_json_validates_against_the_shipped_schema(db, tmp_path):
     result = run("--db", str(db), "--out", str(tmp_path), "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(Path(result.stdout.strip()).read_text(encoding="utf-8"))
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = report_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(data)
     harbor = {b["id"]: b for b in data["businesses"]}["harbor-lane"]
@@ -100,7 +99,7 @@ def test_schema_rejects_a_report_missing_its_scores(db, tmp_path):
     run("--db", str(db), "--out", str(tmp_path), "--format", "json")
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     del data["businesses"][0]["score"]
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = report_schema()
     with pytest.raises(jsonschema.ValidationError, match="'score' is a required property"):
         jsonschema.validate(data, schema)
 

@@ -1,9 +1,15 @@
-"""A whole record normalized once: every field parsed, raw values kept beside them."""
+"""A whole record normalized once: every field parsed, raw values kept beside them.
+
+The postal fields depend on each other (a listing's address line may carry its city, state and
+ZIP), so they are read together here; every other declared field with a normalizer
+(auditor.fields: `Field.normalize`) is read on its own into `values`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from napaudit.auditor.fields import SIMPLE
 from napaudit.auditor.models import Record
 from napaudit.auditor.normalize.address import Address, normalize_address
 from napaudit.auditor.normalize.hours import Hours, normalize_hours
@@ -29,6 +35,7 @@ class Normalized:
     zip4: str
     shown: dict[str, str] = field(default_factory=dict)  # each field as the source shows it
     taken_from_address: tuple[str, ...] = ()  # fields read off the address line
+    values: dict[str, object] = field(default_factory=dict)  # the simple fields, normalized
 
     def as_dict(self) -> dict:
         """The normalized values, for the store."""
@@ -58,6 +65,7 @@ class Normalized:
             },
             "website": self.website.display() if not self.website.problem else "",
             "hours": [list(map(list, day)) for day in self.hours.week] if self.hours.week else None,
+            **self.values,
         }
 
 
@@ -83,7 +91,12 @@ def normalize_record(record: Record) -> Normalized:
         "phone": squash(record.phone),
         "website": squash(record.website),
         "hours": hours.raw,
+        "categories": squash(record.categories),
     }
+    values = {}
+    for spec in SIMPLE:
+        shown[spec.name] = squash(getattr(record, spec.name))
+        values[spec.name] = spec.normalize(shown[spec.name])
     return Normalized(
         record=record,
         name=normalize_name(record.name or ""),
@@ -98,4 +111,5 @@ def normalize_record(record: Record) -> Normalized:
         zip4=zip4,
         shown=shown,
         taken_from_address=tuple(taken),
+        values=values,
     )

@@ -1,0 +1,292 @@
+"""The store's read side: runs, what a run saw and judged, the latest findings, the history.
+
+Reports, benchmarks and tests read the database through here, never with SQL of their own. A
+History opened on a path only reads (a report never creates a database or adds a row to one);
+opened on a Store's database it reads what that store wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import NamedTuple
+
+import sqlite_utils
+from napaudit.auditor.fields import STRUCTURED
+from napaudit.auditor.models import Record
+from napaudit.auditor.store import RAW_FIELDS
+
+
+class HistoryError(Exception):
+    """The database cannot be read as asked (no such file, no such run): exit code 2."""
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    command: str
+    started_at: str
+    status: str
+    label: str = ""
+
+
+class Finding(NamedTuple):
+    field: str
+    status: str
+    canonical: str
+    found: str
+    reason: str
+    severity: str
+
+
+@dataclass
+class StoredListing:
+    """A listing as one run saw it: where, how it was identified, and its findings."""
+
+    run_id: int
+    source: str
+    key: str
+    url: str
+    business_id: str
+    outcome: str  # ok, or not_found / blocked / error / skipped: then it was not checked
+    outcome_reason: str
+    linked_by: str
+    match_score: float | None
+    normalized_json: str = ""  # parsed only when needed: most listings never are
+    findings: dict[str, Finding] = field(default_factory=dict)
+
+    @property
+    def checked(self) -> bool:
+        return self.outcome == "ok" and bool(self.findings)
+
+    @cached_property
+    def normalized(self) -> dict:
+        return json.loads(self.normalized_json or "{}")
+
+
+@dataclass
+class StoredBusiness:
+    id: str
+    raw: dict[str, str]  # the owner's record, as written
+
+
+class History:
+    def __init__(self, source: str | Path | sqlite_utils.Database):
+        if isinstance(source, sqlite_utils.Database):
+            self.path, self.conn, self._own = "", source.conn, False
+        else:
+            self.path = str(source)
+            if not Path(source).is_file():
+                raise HistoryError(f"{source}: no such database (run 'napaudit compare' first)")
+            self.conn, self._own = sqlite3.connect(f"file:{source}?mode=ro", uri=True), True
+
+    def close(self) -> None:
+        if self._own:
+            self.conn.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params=()) -> list[sqlite3.Row]:
+        cursor = self.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params).fetchall()
+
+    # --- runs ---------------------------------------------------------------------------
+
+    def runs(self) -> list[Run]:
+        try:
+            rows = self._rows("SELECT id, command, started_at, status, label FROM runs ORDER BY id")
+        except sqlite3.DatabaseError as exc:
+            # An empty file, or one napaudit did not make: sqlite3 says which in its message.
+            raise HistoryError(f"{self.path}: not a napaudit database ({exc})") from None
+        return [Run(r["id"], r["command"] or "", r["started_at"] or "", r["status"] or "",
+                    r["label"] or "") for r in rows]  # fmt: skip
+
+    def run(self, run_id: int | None = None) -> Run:
+        """Run `run_id`, or the latest finished run."""
+        runs = self.runs()
+        if run_id is None:
+            done = [r for r in runs if r.status == "done"]
+            if not done:
+                raise HistoryError(f"{self.path}: no finished runs (run 'napaudit compare' first)")
+            return done[-1]
+        for run in runs:
+            if run.id == run_id:
+                return run
+        known = f"runs {runs[0].id}-{runs[-1].id}" if runs else "no runs"
+        raise HistoryError(f"{self.path}: no run {run_id} ({known})")
+
+    # --- what a run saw -----------------------------------------------------------------
+
+    def businesses(self, run_id: int) -> dict[str, StoredBusiness]:
+        rows = self._rows(
+            "SELECT b.* FROM run_businesses rb JOIN businesses b "
+            "ON b.id = rb.business_id AND b.version = rb.version "
+            "WHERE rb.run_id = ? ORDER BY b.id",
+            (run_id,),
+        )
+        return {r["id"]: StoredBusiness(r["id"], {f: r[f] or "" for f in RAW_FIELDS})
+                for r in rows}  # fmt: skip
+
+    def business_records(self, run_id: int) -> dict[str, tuple[str, Record]]:
+        """id -> (version, the record as the owner wrote it) for a run's businesses."""
+        rows = self._rows(
+            "SELECT b.* FROM run_businesses rb JOIN businesses b "
+            "ON b.id = rb.business_id AND b.version = rb.version WHERE rb.run_id = ?",
+            (run_id,),
+        )
+        return {r["id"]: (r["version"], _record(r, r["id"])) for r in rows}
+
+    def listings(self, last: int, run_ids: set[int]) -> dict[int, dict[str, list[StoredListing]]]:
+        """run id -> business id -> its listings, for the runs in `run_ids` up to `last`, of
+        the businesses of run `last` (their listings in earlier runs are their history)."""
+        rows = self._rows(
+            "SELECT rl.run_id, rl.source, rl.listing_key, rl.url, rl.business_id, rl.check_id, "
+            "rl.linked_by, rl.match_score, rl.outcome, rl.outcome_reason, l.normalized "
+            "FROM run_listings rl LEFT JOIN listings l ON l.source = rl.source "
+            "AND l.listing_key = rl.listing_key AND l.version = rl.version "
+            "WHERE rl.run_id <= ? AND rl.business_id IN "
+            "(SELECT business_id FROM run_businesses WHERE run_id = ?) "
+            "ORDER BY rl.run_id, rl.source, rl.listing_key",
+            (last, last),
+        )
+        findings = self._findings(last)
+        out: dict[int, dict[str, list[StoredListing]]] = defaultdict(lambda: defaultdict(list))
+        for r in rows:
+            if r["run_id"] not in run_ids:
+                continue
+            out[r["run_id"]][r["business_id"]].append(StoredListing(
+                r["run_id"], r["source"] or "", r["listing_key"], r["url"] or "",
+                r["business_id"], r["outcome"] or "ok", r["outcome_reason"] or "",
+                r["linked_by"] or "", r["match_score"], r["normalized"] or "",
+                findings.get(r["check_id"], {}),
+            ))  # fmt: skip
+        return {run_id: dict(by_business) for run_id, by_business in out.items()}
+
+    def _findings(self, last: int) -> dict[str, dict[str, Finding]]:
+        rows = self._rows(
+            "SELECT * FROM findings WHERE check_id IN (SELECT check_id FROM run_listings "
+            "WHERE run_id <= ? AND business_id IN "
+            "(SELECT business_id FROM run_businesses WHERE run_id = ?))",
+            (last, last),
+        )
+        out: dict[str, dict[str, Finding]] = defaultdict(dict)
+        for r in rows:
+            out[r["check_id"]][r["field"]] = Finding(
+                r["field"], r["status"], r["canonical"] or "", r["found"] or "",
+                r["reason"] or "", r["severity"] or "none",
+            )  # fmt: skip
+        return out
+
+    def unjudged(self, run_id: int) -> Iterator[tuple[dict, Record]]:
+        """The run's fetched listings that no check judged yet, each with its stored record."""
+        rows = self._rows(
+            "SELECT rl.source, rl.listing_key, rl.business_id AS run_business_id, "
+            "rl.business_version, rl.linked_by, rl.match_score, l.* "
+            "FROM run_listings rl JOIN listings l ON l.source = rl.source "
+            "AND l.listing_key = rl.listing_key AND l.version = rl.version "
+            "WHERE rl.run_id = ? AND rl.outcome = 'ok' AND rl.check_id IS NULL "
+            "ORDER BY rl.source, rl.listing_key",
+            (run_id,),
+        )
+        keys = ("source", "listing_key", "run_business_id", "business_version", "linked_by",
+                "match_score", "uid")  # fmt: skip
+        for r in rows:
+            row = {k: r[k] for k in keys}
+            record = _record(r, r["listing_key"])
+            record.source, record.url = r["source"], r["url"] or ""
+            record.business_id = r["business_id"]
+            yield row, record
+
+    # --- summaries ----------------------------------------------------------------------
+
+    def listings_done(self, run_id: int) -> set[tuple[str, str, str]]:
+        """(business_id, source, url) of every listing a run has stored: what --resume skips."""
+        rows = self._rows(
+            "SELECT business_id, source, url FROM run_listings WHERE run_id = ?", (run_id,)
+        )
+        return {tuple(row) for row in rows}
+
+    def outcome_counts(self, run_id: int) -> dict[str, int]:
+        rows = self._rows(
+            "SELECT outcome, count(*) FROM run_listings WHERE run_id = ? GROUP BY outcome",
+            (run_id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def summary(self, run_id: int) -> list[dict]:
+        """Per business of a run: listings checked and not, mismatched and missing fields."""
+        rows = self._rows(SUMMARY, (run_id,))
+        keys = ("business_id", "checked", "not_checked", "mismatch", "missing")
+        return [dict(zip(keys, (r[0], *(v or 0 for v in tuple(r)[1:])), strict=True))
+                for r in rows]  # fmt: skip
+
+    def stored(self, run_id: int | None = None) -> tuple[set, set]:
+        """What a run (default: every run) stored, to compare two runs: its listings
+        (business, source, key, outcome, reason) and their findings (business, source, key,
+        field, status, reason)."""
+        where, params = ("WHERE r.run_id = ?", (run_id,)) if run_id else ("", ())
+        listings = self._rows(
+            "SELECT business_id, source, listing_key, outcome, outcome_reason "
+            f"FROM run_listings r {where}",
+            params,
+        )
+        findings = self._rows(
+            "SELECT r.business_id, r.source, r.listing_key, f.field, f.status, f.reason "
+            f"FROM run_listings r JOIN findings f USING (check_id) {where}",
+            params,
+        )
+        return {tuple(r) for r in listings}, {tuple(r) for r in findings}
+
+    def latest_problems(self, business_id: str | None = None) -> list[dict]:
+        """What is wrong now: the mismatched and missing fields of each business's latest run."""
+        where, params = ("WHERE business_id = ?", (business_id,)) if business_id else ("", ())
+        return [dict(r) for r in self._rows(f"SELECT * FROM latest_problems {where}", params)]
+
+    def scores(self, business_id: str) -> list[tuple[int, float | None]]:
+        """(run, score) of a business in every finished run: its score over time."""
+        rows = self._rows(
+            "SELECT run_id, score FROM scores_over_time WHERE business_id = ? ORDER BY run_id",
+            (business_id,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+
+SUMMARY = """
+SELECT rb.business_id,
+  sum(rl.outcome = 'ok') AS checked,
+  sum(rl.outcome IS NOT NULL AND rl.outcome != 'ok') AS not_checked,
+  coalesce(sum((SELECT count(*) FROM findings f
+                WHERE f.check_id = rl.check_id AND f.status = 'mismatch')), 0) AS mismatch,
+  coalesce(sum((SELECT count(*) FROM findings f
+                WHERE f.check_id = rl.check_id AND f.status = 'missing')), 0) AS missing
+FROM run_businesses rb
+LEFT JOIN run_listings rl ON rl.run_id = rb.run_id AND rl.business_id = rb.business_id
+WHERE rb.run_id = ?
+GROUP BY rb.business_id
+ORDER BY rb.business_id
+"""
+
+
+def _record(row: sqlite3.Row, ident: str) -> Record:
+    """A stored row back into the record it was: structured values parsed from their JSON."""
+    values = {}
+    for name in RAW_FIELDS:
+        value = row[name] if name in row.keys() else None
+        if name in STRUCTURED and isinstance(value, str) and value[:1] in "[{":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        values[name] = value if value is not None else ""
+    values["country"] = values.get("country") or "US"
+    return Record(id=ident, **values)
