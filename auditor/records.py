@@ -15,48 +15,45 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from napaudit.auditor.fields import FIELDS, STRUCTURED
 from napaudit.auditor.models import Record
 
 Kind = Literal["canonical", "listings", "targets"]
 
-# Field -> the header spellings that mean it, compared after lower-casing and dropping
-# everything but letters and digits ("ZIP Code" -> "zipcode").
-_COMMON_ALIASES = {
-    "name": ["name", "businessname", "company", "companyname", "locationname", "storename",
-             "business", "dba", "sitename", "title", "organization", "organisation"],
-    "address": ["address", "street", "streetaddress", "address1", "addressline1", "addr1",
-                "addressline", "street1", "streetline", "line1"],
-    "address2": ["address2", "addressline2", "addr2", "street2", "suite", "unit", "line2"],
-    "city": ["city", "town", "locality", "citytown", "municipality"],
-    "state": ["state", "province", "region", "stateprovince", "administrativearea", "st"],
-    "zip": ["zip", "zipcode", "postalcode", "postcode", "postal", "zippostalcode", "zip5"],
-    "country": ["country", "countrycode", "countryregion", "nation"],
-    "phone": ["phone", "telephone", "phonenumber", "primaryphone", "tel", "mainphone",
-              "businessphone", "phone1", "telephonenumber"],
-    "hours": ["hours", "openinghours", "businesshours", "openhours", "hoursofoperation"],
-    "categories": ["categories", "category", "primarycategory", "businesscategory", "type"],
-}  # fmt: skip
-_ALIASES: dict[Kind, dict[str, list[str]]] = {
+# Column -> the header spellings that mean it, compared after lower-casing and dropping
+# everything but letters and digits ("ZIP Code" -> "zipcode"). A record's fields declare their
+# own (auditor.fields); a file's own columns (ids, the listing's source and page) are here, and
+# win over a field's spelling ("url" is the listing's page in a listings file, the website in
+# a file of businesses).
+_OWN_COLUMNS: dict[Kind, dict[str, list[str]]] = {
     "canonical": {
-        **_COMMON_ALIASES,
         "id": ["id", "businessid", "storecode", "storeid", "locationid", "clientid", "ref",
                "recordid", "code"],
-        "website": ["website", "url", "websiteurl", "web", "site", "homepage", "webaddress"],
     },
     "listings": {
-        **_COMMON_ALIASES,
         "listing_id": ["listingid", "listingkey", "listing", "id"],
         "business_id": ["businessid", "clientid", "canonicalid", "storecode"],
         "source": ["source", "site", "directory", "publisher", "platform"],
         "url": ["url", "listingurl", "link", "pageurl"],
-        "website": ["website", "websiteurl", "web", "homepage", "webaddress"],
+    },
+    "targets": {
+        "business_id": ["businessid", "id", "clientid", "storecode", "canonicalid"],
+        "source": ["source", "site", "directory", "publisher", "platform"],
+        "url": ["url", "listingurl", "link", "pageurl"],
     },
 }  # fmt: skip
-_ALIASES["targets"] = {
-    "business_id": ["businessid", "id", "clientid", "storecode", "canonicalid"],
-    "source": ["source", "site", "directory", "publisher", "platform"],
-    "url": ["url", "listingurl", "link", "pageurl"],
-}
+
+
+def _aliases(kind: Kind) -> dict[str, list[str]]:
+    own = _OWN_COLUMNS[kind]
+    if kind == "targets":
+        return own
+    taken = {alias for names in own.values() for alias in names} - {"id"}
+    fields = {f.name: [a for a in f.aliases if a not in taken] for f in FIELDS}
+    return {**fields, **own}
+
+
+_ALIASES: dict[Kind, dict[str, list[str]]] = {k: _aliases(k) for k in _OWN_COLUMNS}
 _REQUIRED: dict[Kind, tuple[str, ...]] = {
     "canonical": ("id", "name"),
     "listings": ("listing_id",),
@@ -355,7 +352,7 @@ def _value(fld: str, value: object) -> tuple[object, str]:
         return (str(int(value)) if float(value).is_integer() else str(value)), ""
     if isinstance(value, str):
         return value, ""
-    if fld == "hours" and isinstance(value, (list, dict)):
+    if fld in STRUCTURED and isinstance(value, (list, dict)):
         return value, ""  # structured hours (schema.org openingHoursSpecification)
     if fld == "categories" and isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "; ".join(value), ""
