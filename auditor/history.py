@@ -247,6 +247,26 @@ class History:
         )
         return {tuple(r) for r in listings}, {tuple(r) for r in findings}
 
+    def verdicts(self, run_id: int) -> Iterator[tuple[str, str, str, dict[str, str]]]:
+        """(business, source, outcome, field -> status) for each listing of a run."""
+        rows = self._rows(
+            "SELECT rl.business_id, rl.source, rl.listing_key, rl.outcome, f.field, f.status "
+            "FROM run_listings rl LEFT JOIN findings f ON f.check_id = rl.check_id "
+            "WHERE rl.run_id = ? ORDER BY rl.business_id, rl.source, rl.listing_key",
+            (run_id,),
+        )
+        current, statuses = None, {}
+        for r in rows:
+            key = (r["business_id"], r["source"], r["listing_key"], r["outcome"])
+            if key != current:
+                if current is not None:
+                    yield current[0], current[1], current[3], statuses
+                current, statuses = key, {}
+            if r["field"]:
+                statuses[r["field"]] = r["status"]
+        if current is not None:
+            yield current[0], current[1], current[3], statuses
+
     def latest_problems(self, business_id: str | None = None) -> list[dict]:
         """What is wrong now: the mismatched and missing fields of each business's latest run."""
         where, params = ("WHERE business_id = ?", (business_id,)) if business_id else ("", ())

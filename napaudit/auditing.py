@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from napaudit.auditor.normalize.record import Normalized, normalize_record
 from napaudit.auditor.records import InputError, RowProblem, read_records
 from napaudit.auditor.store import Store
 from napaudit.progress import Progress
+from napaudit.runs import score_run
 from napaudit.spiders.bases import ListingSpider, Target
 from napaudit.spiders.crawl import Crawl, CrawlOptions, crawl_settings, run_crawls
 from napaudit.spiders.pipelines import AuditRun
@@ -33,6 +35,11 @@ from napaudit.spiders.sources import spider_classes
 
 class AuditInputError(Exception):
     """Input the user can fix (exit 2)."""
+
+
+class AuditStoreError(Exception):
+    """The run's results could not all be stored (a full disk, a database deleted or replaced
+    under the run): exit 4. The run is kept and `--resume` fetches what is missing."""
 
 
 @dataclass
@@ -44,6 +51,7 @@ class AuditOutcome:
     stats: dict
     skipped: dict[str, str] = field(default_factory=dict)  # source -> why it was not searched
     outcomes: dict[str, int] = field(default_factory=dict)  # listings of the run, by outcome
+    exit_code: int = 0  # set by the command (napaudit.options)
 
 
 def read_inputs(clients: str, listings: str | None):
@@ -100,13 +108,16 @@ def run_audit(
         raise AuditInputError(str(exc)) from None
     jobs = job_dir(db_path, clients, listings, chosen)
     store = Store(db_path)
+    identity = _identity(db_path)
     run_id = _resumed_run(jobs) if resume else None
     if run_id is None:
         shutil.rmtree(jobs, ignore_errors=True)  # a new run starts from nothing
         jobs.mkdir(parents=True, exist_ok=True)
         args = {"clients": clients, "listings": listings, "sources": chosen}
-        run_id = store.start_run(command, args)
-        (jobs / "run.json").write_text(json.dumps({"run_id": run_id}))
+        run_id = store.start_run(command, args, label=f"{command} {Path(clients).name}")
+        write_atomically(jobs / "run.json", json.dumps({"run_id": run_id}))
+    elif (jobs / REFETCH).exists():
+        _forget_queues(jobs)  # what the last attempt lost is searched again
     canon = {b.id: normalize_record(b) for b in businesses}
     run = AuditRun(store, run_id, canon, store.save_businesses(run_id, canon.values()))
     done = History(store.db).listings_done(run_id) if resume else set()
@@ -126,14 +137,21 @@ def run_audit(
     if shown:
         shown.close()
     reason = stats.get("finish_reason")
-    finished = reason == "finished"
+    lost = _lost(stats, crawls, store, run_id, db_path, identity)
+    finished = reason == "finished" and not lost
     counts = {"businesses": len(canon), "listings": len(targets), "skipped": len(problems)}
     status = "done" if finished else "failed" if reason == "failed" else "interrupted"
     if finished:  # the auditor judges what the crawl stored
         counts.update(judge_run(store, run_id))
+        score_run(store, run_id)
+    if lost:
+        write_atomically(jobs / REFETCH, lost)
     store.finish_run(run_id, counts, status=status)
     if reason == "failed":
         raise RuntimeError(f"the crawl failed to start; run {run_id} is marked failed")
+    if lost:
+        raise AuditStoreError(f"{lost}; run {run_id} is kept: fix that, then continue it "
+                              "with --resume")  # fmt: skip
     if finished:
         shutil.rmtree(jobs, ignore_errors=True)
     history = History(store.db)
@@ -202,6 +220,56 @@ def _store_skipped(run: AuditRun, canon: dict[str, Normalized], sid: str, why: s
         not_checked(b, sid, "", "skipped", why, key=f"search:{bid}") for bid, b in canon.items()
     ]
     run.store.save_results(run.run_id, rows, run.versions)
+
+
+REFETCH = "refetch"  # in a JOBDIR: the last attempt lost results, so search again from the store
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a full disk never leaves a truncated state file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _identity(db_path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(db_path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _lost(stats: dict, crawls: list[Crawl], store: Store, run_id: int, db_path: str,
+          identity) -> str:  # fmt: skip
+    """Why some of the run's results are not in the database, or "" when all are."""
+    if _identity(db_path) != identity:
+        return f"{db_path} was deleted or replaced while the run went on"
+    failed = stats.get("napaudit/store_failed")
+    if failed:
+        return f"{db_path} could not be written ({failed})"
+    if stats.get("finish_reason") != "finished":
+        return ""  # interrupted: --resume continues from JOBDIR
+    stored = {(b, s) for b, s, _ in History(store.db).listings_done(run_id)}
+    stored_urls = History(store.db).listings_done(run_id)
+    missing = 0
+    for crawl in crawls:
+        if "targets" in crawl.kwargs:
+            missing += sum(1 for t in crawl.kwargs["targets"]
+                           if (t.business_id, t.source, t.url) not in stored_urls)  # fmt: skip
+        else:
+            name = crawl.spider.name
+            missing += sum(1 for b in crawl.kwargs["businesses"] if (b, name) not in stored)
+    return f"{missing} results of the crawl were not stored" if missing else ""
+
+
+def _forget_queues(jobs: Path) -> None:
+    """Drop each spider's JOBDIR (its queue and state), keeping the run: every business whose
+    results are not in the store is searched again."""
+    for folder in jobs.iterdir():
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+    (jobs / REFETCH).unlink(missing_ok=True)
 
 
 def _resumed_run(jobs: Path) -> int | None:

@@ -5,18 +5,33 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 
 import click
 
 from napaudit.auditor.audit import compare_records
 from napaudit.auditor.catalog import CatalogError, load_catalog
+from napaudit.auditor.config import ConfigError
 from napaudit.auditor.records import InputError, read_records
-from napaudit.auditor.store import Store
 from napaudit.changes_cli import changes
 from napaudit.crawl_cli import audit, batch, demo, extract
-from napaudit.options import CONTEXT, InputProblem, add_common_options, db_option, warn_rows
+from napaudit.history_cli import browse, rejudge
+from napaudit.lock import run_lock
+from napaudit.options import (
+    CONTEXT,
+    EnvironmentProblem,
+    InputProblem,
+    add_common_options,
+    db_option,
+    output_file,
+    say,
+    warn_rows,
+)
 from napaudit.report_cli import report
+from napaudit.reports.config import load_weights
 from napaudit.reports.export import FORMATS, Writer
+from napaudit.reports.scores import RunScores
+from napaudit.runs import open_store
 from napaudit.schedule_cli import schedule
 
 
@@ -34,8 +49,10 @@ def cli() -> None:
                    "and field; text: for reading in a terminal.")  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-",
               help="Write the findings here instead of standard output.")  # fmt: skip
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel: UTF-8 with a byte order mark, so accents show right.")
 @db_option
-def compare(canonical: str, listings: str, fmt: str, out: str, db_path: str) -> None:
+def compare(canonical: str, listings: str, fmt: str, out: str, excel: bool, db_path: str) -> None:
     """Judge every field of every listing against the business it describes.
 
     CANONICAL holds your businesses (CSV, JSON or JSON Lines: id, name, address, address2,
@@ -50,7 +67,9 @@ def compare(canonical: str, listings: str, fmt: str, out: str, db_path: str) -> 
       napaudit compare clients.csv listings.jsonl --format csv --out findings.csv
     """
     businesses, listing_records, problems = _read_inputs(canonical, listings)
-    run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical)
+    with run_lock(db_path):  # one writer at a time: a running batch is never disturbed
+        run_compare(businesses, listing_records, problems, listings, fmt, out, db_path,
+                    canonical, excel)  # fmt: skip
 
 
 def _read_inputs(canonical: str, listings: str):
@@ -64,30 +83,45 @@ def _read_inputs(canonical: str, listings: str):
     return businesses, listing_records, problems + more
 
 
-def run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical):
+def run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical,
+                excel=False):  # fmt: skip
     canon, results, more = compare_records(businesses, listing_records, listings)
     warn_rows(problems + more)
-    store = Store(db_path)
-    run_id = store.start_run("compare", {"canonical": canonical, "listings": listings})
+    store = open_store(db_path)
+    run_id = store.start_run("compare", {"canonical": canonical, "listings": listings},
+                             label=f"compare {Path(listings).name}")  # fmt: skip
     tally: Counter[str] = Counter()
-    with click.open_file(out, "w", encoding="utf-8") as stream:
-        writer = Writer(stream, fmt)
-        try:
-            store.save(run_id, canon, _tally(writer.tee(results), tally))
-        except BaseException:
-            store.finish_run(run_id, dict(tally), status="failed")
-            raise
+    board = RunScores(_weights())
+    try:
+        with output_file(out, bom=excel and fmt == "csv") as stream:
+            writer = Writer(stream, fmt)
+            store.save(run_id, canon, _tally(writer.tee(results), tally, board))
+    except BaseException as exc:
+        store.finish_run(run_id, dict(tally), status="failed")
+        if isinstance(exc, OSError):
+            raise EnvironmentProblem(f"{out}: cannot be written ({exc.strerror})") from None
+        raise
+    store.save_scores(run_id, board.rows())
     counts = {"businesses": len(canon), "listings": writer.count, "skipped": len(problems + more),
               **tally}  # fmt: skip
     store.finish_run(run_id, counts)
-    click.echo(_summary(counts, run_id, db_path), err=True)
+    say(_summary(counts, run_id, db_path))
 
 
-def _tally(results, tally: Counter):
+def _weights():
+    try:
+        return load_weights()
+    except ConfigError as exc:
+        raise InputProblem(str(exc)) from None
+
+
+def _tally(results, tally: Counter, board: RunScores):
     for r in results:
         tally[r.linked_by or "unmatched"] += 1
         for v in r.verdicts:
             tally[str(v.status)] += 1
+        business_id = r.business.record.id if r.business else None
+        board.add(business_id, r.listing.source, r.outcome, {v.field: v.status for v in r.verdicts})
         yield r
 
 
@@ -133,7 +167,7 @@ def sources(fmt: str) -> None:
     click.echo(f"{len(catalog)} sources; weights and reasons in data/sources.toml", err=True)
 
 
-for command in (audit, batch, changes, demo, extract, report, schedule):
+for command in (audit, batch, browse, changes, demo, extract, rejudge, report, schedule):
     cli.add_command(command)
 for command in cli.commands.values():
     add_common_options(command)

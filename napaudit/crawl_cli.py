@@ -12,9 +12,29 @@ from pathlib import Path
 
 import click
 
-from napaudit.options import CONTEXT, InputProblem, db_option, verbosity, warn_rows
+from napaudit.auditor.config import ConfigError
+from napaudit.lock import run_lock
+from napaudit.options import (
+    CONTEXT,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_CHECKED,
+    EXIT_OK,
+    EnvironmentProblem,
+    InputProblem,
+    db_option,
+    say,
+    verbosity,
+    warn_rows,
+)
 from napaudit.reports.build import DEFAULT_OUT, write_report
 from napaudit.reports.load import ReportError
+
+
+def json_option(func):
+    return click.option(
+        "--json", "as_json", is_flag=True,
+        help="Print the summary as one JSON object (for scripts and CI) instead of a table.",
+    )(func)  # fmt: skip
 
 
 def report_dir_option(func):
@@ -47,6 +67,7 @@ def crawl_options(func):
         click.option("--timeout", type=click.FloatRange(min=1), default=20.0, show_default=True,
                      help="Seconds before a page counts as timed out."),
         report_dir_option,
+        json_option,
         click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
                      callback=_parse_settings,
                      help="A Scrapy setting for this crawl, as `scrapy crawl -s` takes it "
@@ -91,7 +112,8 @@ def audit(**args) -> None:
       napaudit audit clients.csv --sources yellowpages,bbb,manta
       napaudit audit clients.csv --listings listing_urls.csv --resume
     """
-    _run("audit", **args)
+    outcome = _run("audit", **args)
+    raise SystemExit(outcome.exit_code)
 
 
 @click.command(context_settings=CONTEXT)
@@ -119,11 +141,13 @@ def batch(targets: tuple[str, ...], **args) -> None:
     outcome = _run("batch", **args)
     if targets:
         _notify(args["db_path"], outcome.run_id, targets)
+    raise SystemExit(outcome.exit_code)
 
 
 def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agent, delay,
-         timeout, report_dir, settings=None, retries=None):  # fmt: skip
-    from napaudit.auditing import AuditInputError, run_audit, summary_table
+         timeout, report_dir, settings=None, retries=None, as_json=False):  # fmt: skip
+    from napaudit.auditing import AuditInputError, AuditStoreError, run_audit
+    from napaudit.auditor.schema import StoreError
     from napaudit.spiders.crawl import CrawlOptions  # Scrapy loads only for the commands that crawl
 
     options = CrawlOptions(
@@ -132,19 +156,60 @@ def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agen
         log_level={-1: "CRITICAL", 0: "WARNING", 1: "INFO"}.get(verbosity(), "DEBUG"),
     )  # fmt: skip
     chosen = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
-    from napaudit.lock import run_lock
-
     try:
         with run_lock(db_path):  # two runs on one database never overlap
             outcome = run_audit(clients, urls, db_path, options, resume=resume, sources=chosen,
-                                command=command, progress=True,
+                                command=command, progress=not as_json and verbosity() >= 0,
                                 extra_settings=settings)  # fmt: skip
     except AuditInputError as exc:
         raise InputProblem(str(exc)) from None
+    except StoreError as exc:
+        raise (EnvironmentProblem if exc.environment else InputProblem)(str(exc)) from None
+    except AuditStoreError as exc:
+        raise EnvironmentProblem(str(exc)) from None
     warn_rows(outcome.problems)
+    report = None
+    if outcome.finished:
+        try:
+            paths = write_report(db_path, report_dir, "html", run_id=outcome.run_id)
+        except (ReportError, ConfigError) as exc:
+            raise InputProblem(str(exc)) from None
+        report = next((p for p in paths if p.name == "index.html"), paths[0])
+    summary = run_summary(outcome, db_path, report)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(outcome, summary)
+    if not outcome.finished:
+        raise SystemExit(EXIT_INTERRUPTED)
+    outcome.exit_code = summary["exit_code"]
+    return outcome
+
+
+def run_summary(outcome, db_path: str, report: Path | None) -> dict:
+    """What a script reads of a run: its id and status, each business's counts, the listings
+    by outcome, the sources not searched and why, the report, and the exit code."""
+    not_checked = {k: n for k, n in outcome.outcomes.items() if k not in ("ok", "not_found",
+                                                                        "skipped")}  # fmt: skip
+    code = EXIT_NOT_CHECKED if not_checked else EXIT_OK
+    return {
+        "run_id": outcome.run_id,
+        "status": "done" if outcome.finished else "interrupted",
+        "database": str(db_path),
+        "businesses": outcome.summary,
+        "listings": dict(sorted(outcome.outcomes.items())),
+        "not_searched": dict(sorted(outcome.skipped.items())),
+        "report": str(report) if report else None,
+        "exit_code": code if outcome.finished else EXIT_INTERRUPTED,
+    }
+
+
+def _print_summary(outcome, summary: dict) -> None:
+    from napaudit.auditing import summary_table
+
     click.echo(summary_table(outcome.summary))
     for source, why in outcome.skipped.items():
-        click.echo(f"Not searched: {source}: {why}", err=True)
+        say(f"Not searched: {source}: {why}")
     not_checked = {k: n for k, n in outcome.outcomes.items() if k != "ok"}
     if not_checked:
         parts = ", ".join(
@@ -154,15 +219,9 @@ def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agen
     if not outcome.finished:
         click.echo(f"Interrupted: run {outcome.run_id} is kept; continue it with --resume.",
                    err=True)  # fmt: skip
-        raise SystemExit(130)
-    click.echo(f"Stored as run {outcome.run_id} in {db_path}.")
-    try:
-        paths = write_report(db_path, report_dir, "html", run_id=outcome.run_id)
-    except ReportError as exc:
-        raise InputProblem(str(exc)) from None
-    index = next((p for p in paths if p.name == "index.html"), paths[0])
-    click.echo(f"Report: {index}")
-    return outcome
+        return
+    click.echo(f"Stored as run {outcome.run_id} in {summary['database']}.")
+    click.echo(f"Report: {summary['report']}")
 
 
 def _notify(db_path: str, run_id: int, targets: tuple[str, ...]) -> None:
@@ -229,12 +288,14 @@ def _extract(target: str, user_agent: str | None) -> list[dict]:
     help="Seconds before a sample page counts as timed out.",
 )
 @report_dir_option
-def demo(db_path: str, timeout: float, report_dir: str) -> None:
+@json_option
+def demo(db_path: str, timeout: float, report_dir: str, as_json: bool) -> None:
     """Audit the sample clients against a local sample web, and show what it finds.
 
     Serves sampleweb/site (fictional listings on ten directories, with planted problems and
     pages that are blocked, gone or time out) on 127.0.0.1, audits data/samples/clients.csv
-    against it and prints the summary.
+    against it and prints the summary. It exits 0 when it ran, although its sample web plants
+    pages that cannot be checked (the summary counts them).
 
     \b
     Example:
@@ -249,8 +310,9 @@ def demo(db_path: str, timeout: float, report_dir: str) -> None:
     with serving() as web, tempfile.TemporaryDirectory() as tmp:
         urls = Path(tmp) / "listing_urls.csv"
         write_demo_targets(web, urls)
-        click.echo(f"Sample web serving on {web.base_url}", err=True)
+        say(f"Sample web serving on {web.base_url}")
         # listings are stored under the sample web's stable host, whatever port it has today,
         # so that one demo's run compares with the next (napaudit changes)
         _run("demo", clients, str(urls), None, db_path, False, False, None, 0, timeout,
-             report_dir, settings=crawl_settings(web.base_url), retries=1)  # fmt: skip
+             report_dir, settings=crawl_settings(web.base_url), retries=1,
+             as_json=as_json)  # fmt: skip

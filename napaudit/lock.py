@@ -13,11 +13,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from napaudit.options import InputProblem
+from napaudit.options import EnvironmentProblem
 
 
-class LockHeld(InputProblem):
-    """Another napaudit run uses this database (exit code 2)."""
+class LockHeld(EnvironmentProblem):
+    """Another napaudit run uses this database (exit code 4)."""
 
 
 def lock_path(db_path: str | Path) -> Path:

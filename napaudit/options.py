@@ -13,8 +13,14 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -120,3 +126,23 @@ def warn_rows(problems) -> None:
     """Each skipped row on stderr: file, line, column and why."""
     for p in problems:
         click.echo(f"warning: {p}", err=True)
+
+
+@contextlib.contextmanager
+def output_file(out: str, bom: bool = False) -> Iterator[TextIO]:
+    """A text file to write a command's output into; "-" is standard output. The file is
+    written beside its name and renamed into place at the end, so a failed run (a full disk)
+    never leaves a truncated or empty file where a good one was."""
+    if out == "-":
+        stream = sys.stdout
+        yield stream
+        stream.flush()
+        return
+    target = Path(out)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
+            yield stream
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

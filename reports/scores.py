@@ -24,15 +24,53 @@ RIGHT = ("match", "variant")
 
 def accuracy(listing: StoredListing) -> float | None:
     """Share (0-1) of the field weight this listing gets right; None when nothing was judged."""
+    return accuracy_of({f.field: f.status for f in listing.findings.values()})
+
+
+def accuracy_of(statuses: dict[str, str]) -> float | None:
+    """The same, from field -> status."""
     total = right = 0.0
-    for finding in listing.findings.values():
-        if finding.status not in JUDGED or finding.field not in BY_NAME:
+    for name, status in statuses.items():
+        if status not in JUDGED or name not in BY_NAME:
             continue
-        weight = BY_NAME[finding.field].weight
+        weight = BY_NAME[name].weight
         total += weight
-        if finding.status in RIGHT:
+        if status in RIGHT:
             right += weight
     return right / total if total else None
+
+
+class RunScores:
+    """Each business's score in one run, added up listing by listing as the run judges them
+    (a compare of 100,000 listings never reads its findings back to score them)."""
+
+    def __init__(self, weights: Weights):
+        self.weights = weights
+        self.by_business: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
+
+    def add(self, business_id: str | None, source: str, outcome: str, statuses: dict) -> None:
+        if not business_id:
+            return
+        board = self.by_business[business_id]  # weighted sum, weight, checked, not, problems
+        if outcome != "ok":
+            board[3] += 1
+            return
+        value = accuracy_of(statuses) if statuses else None
+        if value is None:
+            return
+        weight = self.weights.source(source)
+        board[0] += weight * value
+        board[1] += weight
+        board[2] += 1
+        board[4] += sum(1 for s in statuses.values() if s in ("mismatch", "missing"))
+
+    def rows(self) -> list[dict]:
+        return [
+            {"business_id": business_id, "score": _round(100 * s / w) if w else None,
+             "checked": checked, "not_checked": not_checked, "problems": problems}
+            for business_id, (s, w, checked, not_checked, problems)
+            in sorted(self.by_business.items())
+        ]  # fmt: skip
 
 
 def business_score(listings: Iterable[StoredListing], weights: Weights) -> float | None:

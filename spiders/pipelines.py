@@ -3,6 +3,7 @@ after the crawl (napaudit.auditor.judging), from the store: spiders collect, the
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from napaudit.auditor.audit import not_checked, page_listing
@@ -11,6 +12,7 @@ from napaudit.auditor.store import Store
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import OK, no_business
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 BATCH = 100  # results stored per transaction while the crawl goes on
 
@@ -32,6 +34,7 @@ class AuditPipeline:
     def __init__(self, crawler: Crawler):
         self.crawler, self.stats, self.batch = crawler, crawler.stats, []
         self.run: AuditRun | None = None
+        self.failed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AuditPipeline:
@@ -62,8 +65,16 @@ class AuditPipeline:
         return item
 
     def flush(self) -> None:
-        if self.run is not None and self.batch:
-            self.run.store.save_results(self.run.run_id, self.batch, self.run.versions)
+        if self.run is not None and self.batch and not self.failed:
+            try:
+                self.run.store.save_results(self.run.run_id, self.batch, self.run.versions)
+            except (sqlite3.Error, OSError) as exc:
+                # A full disk, a read-only or vanished database: stop at once (nothing more
+                # could be kept), and say why; the run is resumable, and what was lost is
+                # fetched again then (napaudit.auditing).
+                self.failed = True
+                self.stats.set_value("napaudit/store_failed", str(exc))
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
         self.batch = []
 
     def close_spider(self) -> None:

@@ -51,7 +51,8 @@ def audited(sampleweb, tmp_path_factory):
     done = napaudit("audit", str(CLIENTS), "--listings", str(urls), "--db", str(db),
                     "--delay", "0", "--timeout", "2", "--report", str(folder / "report"),
                     *cli_args(sampleweb.base_url))  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    # 3: finished, but the planted blocked and timed-out pages could not be checked
+    assert done.returncode == 3, done.stderr
     return done, sqlite3.connect(db), folder
 
 
@@ -161,7 +162,7 @@ def test_retries_wait_as_the_server_asks(tmp_path, serve, outcome, reason):
                         str(tmp_path / "a.db"), "--delay", "0", "--report",
                         str(tmp_path / "r"), *cli_args(web.base_url), env=env)  # fmt: skip
         hits = [h for h in web.hits if h.path == "/shop/acme"]
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == (0 if outcome == "ok" else 3), done.stderr
     db = sqlite3.connect(tmp_path / "a.db")
     got = db.execute("select outcome, outcome_reason from run_listings").fetchone()
     assert got[0] == outcome and (reason is None or got[1].startswith(reason))

@@ -38,7 +38,7 @@ def test_a_second_run_is_refused_naming_the_lock_file_and_pid(tmp_path):
         assert caught.value.format_message() == (
             f"another napaudit run holds {lock_path(db)} (pid {proc.pid})"
         )
-        assert caught.value.exit_code == 2
+        assert caught.value.exit_code == 4  # the environment, not the input
     finally:
         proc.kill()
         proc.wait()
