@@ -104,12 +104,12 @@ class History:
 
     def runs(self) -> list[Run]:
         try:
-            rows = self._rows("SELECT id, command, started_at, status, label FROM runs ORDER BY id")
+            rows = self._rows("SELECT * FROM runs ORDER BY id")  # an older release: no label
         except sqlite3.DatabaseError as exc:
             # An empty file, or one napaudit did not make: sqlite3 says which in its message.
             raise HistoryError(f"{self.path}: not a napaudit database ({exc})") from None
         return [Run(r["id"], r["command"] or "", r["started_at"] or "", r["status"] or "",
-                    r["label"] or "") for r in rows]  # fmt: skip
+                    r["label"] if "label" in r.keys() else "") for r in rows]  # fmt: skip
 
     def run(self, run_id: int | None = None) -> Run:
         """Run `run_id`, or the latest finished run."""
