@@ -80,8 +80,6 @@ def spec(days: list[str], opens: str | None = None, closes: str | None = None) -
         ("Monday through Friday, 9:00-5:00 p.m.", WEEKDAYS_9_5),
         ("Sat 10am-2pm", week({"Sa": "10:00-14:00"})),
         ("Sat & Sun 10-4", week({"Sa,Su": "10:00-16:00"})),
-        ("Closed Sundays", week({})),
-        ("Sunday: Closed", week({})),
         ("Mon-Sat 9-5, Closed Sundays", week({"Mo-Sa": "09:00-17:00"})),
         ("Open 24 hours", EVERY_DAY_24H),
         ("Open 24 Hours, 7 Days", EVERY_DAY_24H),
@@ -156,6 +154,9 @@ def test_reads_weekly_table(raw: object, expected: tuple) -> None:
         "Tues-Thurs",
         "Call 555-1234",
         "Mo 25:00-26:00",
+        # Were read as a week closed every day: a closure alone says nothing of the other days.
+        "Closed Sundays",
+        "Sunday: Closed",
     ],
 )
 def test_text_without_hours_is_not_understood(raw: str) -> None:

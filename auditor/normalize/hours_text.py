@@ -66,6 +66,9 @@ def read_text(text: str) -> Week | None:
     rules = _pair(_groups(_settle(tokens)))
     if not rules or any(rule is None for rule in rules):
         return None
+    named = [rule.days for rule in rules if rule.days is not None]
+    if not any(rule.intervals for rule in rules) and named and frozenset().union(*named) != EVERY:
+        return None  # 'Closed Sundays' alone says nothing of the other days
     return _apply(rules)
 
 
