@@ -4,6 +4,7 @@ on a held-out half that was not used for tuning.
     .venv/bin/python bench/hours.py              # the held-out half (the figure the README quotes)
     .venv/bin/python bench/hours.py --half study # the study half, with every miss printed
     .venv/bin/python bench/hours.py --list study # the study half's ids and strings, to label them
+    .venv/bin/python bench/hours.py --unit       # the realistic unit cases of test_hours_cases.py
 
 Classes: `free text` = the hand-labelled HOURS spans of the US contact pages (consecutive spans
 form one schedule); `osm` = OSM opening_hours values in the Overpass answers; `day lists` = the
@@ -202,11 +203,26 @@ def score(cases: list[Case], expected: dict, half: str) -> dict[str, Counter]:
     return tally
 
 
+def unit_cases() -> None:
+    """The share of the realistic unit cases (tests/test_hours_cases.py) read right, per class."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from napaudit.auditor.normalize.hours import normalize_hours
+    from test_hours_cases import CASES
+
+    for kind, cases in CASES.items():
+        right = sum(normalize_hours(raw).week == want for raw, want in cases)
+        print(f"  {kind:10} {right:3}/{len(cases):<3} = {right / len(cases):.2f} right")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--half", choices=("study", "heldout"), default="heldout")
     parser.add_argument("--list", choices=("study", "heldout"), help="print ids and strings")
+    parser.add_argument("--unit", action="store_true", help="score the unit cases instead")
     args = parser.parse_args()
+    if args.unit:
+        unit_cases()
+        return
     if not REALDATA.exists():
         sys.exit(f"real data not present: {REALDATA}")
     sys.path.insert(0, str(ROOT))

@@ -112,10 +112,27 @@ def _hours_from_text(raw: str) -> Hours:
     text = "\n".join(squash(line) for line in raw.splitlines())
     if not text.strip():
         return Hours(raw=raw, week=None, problem="empty")
+    structured = _json_text(text)
+    if structured is not None:  # the store keeps structured hours as JSON text
+        found = _hours_from_json(structured)
+        return Hours(raw=raw, week=found.week, problem=found.problem)
     week, problem = _read_string(text)
     if week is None:
         return Hours(raw=raw, week=None, problem=problem)
     return Hours(raw=raw, week=week)
+
+
+def _json_text(text: str) -> str | None:
+    """The compact JSON of a list or dict written as JSON text, else None."""
+    if text.lstrip()[:1] not in ("[", "{"):
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, (list, dict)):
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _read_string(text: str) -> tuple[Week | None, str]:

@@ -69,7 +69,22 @@ def read_text(text: str) -> Week | None:
     named = [rule.days for rule in rules if rule.days is not None]
     if not any(rule.intervals for rule in rules) and named and frozenset().union(*named) != EVERY:
         return None  # 'Closed Sundays' alone says nothing of the other days
+    if _two_schedules(rules):
+        return None
     return _apply(rules)
+
+
+def _two_schedules(rules: list[Rule]) -> bool:
+    """The same days given different hours twice ('Lobby: Mon-Fri 9-5; Drive-thru: Mon-Fri
+    8-6', a winter and a summer column) are two schedules, not one week. A rule for some of
+    the days named before ('Daily 9-5, Sunday 12-5') is an exception, and is read."""
+    given: dict[frozenset[int], tuple[Interval, ...]] = {}
+    for rule in rules:
+        if rule.days and not rule.cut:
+            if given.get(rule.days, rule.intervals) != rule.intervals:
+                return True
+            given[rule.days] = rule.intervals
+    return False
 
 
 def _prepare(text: str) -> str:
