@@ -229,6 +229,6 @@ def compare_hours(c: Normalized, f: Normalized) -> Level:
 
 
 def _why(hours: Hours) -> str:
-    """' (seasonal: the hours change during the year)' when the reader said why."""
+    """' (seasonal: the hours change from week to week)' when the reader said why."""
     found = re.match(r"not understood \((.+?)\):", hours.problem)
     return f" ({found[1]})" if found else ""

@@ -64,6 +64,7 @@ OSM = [
      week({"Mo-Fr": "08:00-17:00", "Sa": "08:00-12:00"})),
     # seasons: a short exception is set aside; a season has no single week
     ("Mo-Fr 09:00-17:00; Dec 25 off", week({"Mo-Fr": "09:00-17:00"})),
+    ("Mo-Fr 09:00-17:00; easter off", week({"Mo-Fr": "09:00-17:00"})),
     ("Jan-Mar Mo-Fr 10:00-16:00; Apr-Dec Mo-Fr 09:00-18:00", UNREADABLE),
     ("week 14-43 Mo-Su 10:00-18:00", UNREADABLE),
     ("sunrise-sunset", UNREADABLE),
@@ -234,6 +235,8 @@ def test_free_text(raw: str, expected: tuple | None) -> None:
         ("sunrise-sunset", "sunrise or sunset"),
         ("2025 Mo-Fr 10:00-12:00", "given years"),
         ("Mo-Fr 10:00+", "no closing time"),
+        ("Mo-Fr 09:00-17:00; Mo[1] off", "seasonal"),
+        ("week 01-26 Mo-Fr 08:00-12:00; week 27-53 Mo-Fr 08:00-16:00", "seasonal"),
         ('Mo-Fr 09:00-17:00; Sa "by appointment"', "by appointment"),
         ("Mo-Fr 09:00-17:00; Sa unknown", "unknown"),
     ],

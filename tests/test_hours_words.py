@@ -119,4 +119,4 @@ def test_same_hours_written_differently_are_said_once() -> None:
 def test_unreadable_hours_say_why_when_known() -> None:
     v = _hours_verdict("Mo-Fr 09:00-17:00", "Jan-Mar Mo-Fr 10:00-16:00; Apr-Dec Mo-Fr 09:00-18:00")
     assert v.status == "mismatch"
-    assert v.reason.endswith("(seasonal: the hours change during the year)")
+    assert v.reason.endswith("(seasonal: the hours change from week to week)")

@@ -3,12 +3,13 @@ as one week.
 
 The library implements the whole specification (`;` replaces, `,` adds, `off` closes part of a
 day, `Mo-Su` alone is open all day, `PH`, months, weeks, fallbacks), so the reading here is only:
-evaluate the value over a reference year and keep the week that holds.
+evaluate the value and keep the week that holds. A value with months, weeks, dates, easter or
+nth weekdays is evaluated over a reference year; any other value repeats every week.
 
 A weekly table cannot say everything OSM can. What comes back unreadable, with the reason:
 - seasonal values: no single week holds for at least 47 of the 52 weeks of the year
-  ('Jan-Mar ...; Apr-Dec ...', 'week 1-26 ...'). Short exceptions (a closed week, 'Dec 25 off',
-  'easter off') are set aside, as public holidays are: the week that holds is the answer.
+  ('Jan-Mar ...; Apr-Dec ...', 'week 1-26 ...', 'Mo[1] off'). Short exceptions (a closed
+  week, 'Dec 25 off', 'easter off') are set aside, as public holidays are.
 - values with a year ('2024 Mo-Fr ...'): which year they mean is not a week.
 - times that follow the sun ('sunrise-sunset'), an open end ('18:00+'), 'unknown', and a
   comment standing for a whole day's hours ('Sa "by appointment"').
@@ -27,11 +28,16 @@ from opening_hours import OpeningHours, ParserError, State
 
 # 2029 is a common year that starts on a Monday: its 52 weeks are Monday-first from 1 January.
 _YEAR_START = datetime(2029, 1, 1)
+_MINUTE = timedelta(minutes=1)
 _WEEKS = 52
 _HOLDS = 47  # of 52 weeks: anything shorter than about five weeks is an exception, not a season
 _SUN = re.compile(r"sunrise|sunset|dawn|dusk", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d:])(?:19|20)\d\d(?![\d:])")
 _OPEN_END = re.compile(r"\d\+")
+# Selectors that can make one week differ from another; without them one week is the year.
+_SEASONAL = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|week|easter)|\[", re.IGNORECASE
+)
 _DAY_RANGE_SPACES = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su)\s+-\s+(Mo|Tu|We|Th|Fr|Sa|Su)\b")
 _DAYS_24_7 = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)(\s*)24/7")
 
@@ -50,7 +56,7 @@ def read_osm(text: str) -> tuple[Week | None, str] | None:
     ):
         if pattern.search(written):
             return None, why
-    return _week_that_holds(hours)
+    return _week_that_holds(hours, _WEEKS if _SEASONAL.search(written) else 1)
 
 
 def _parse(text: str) -> OpeningHours | None:
@@ -69,9 +75,9 @@ def _parse(text: str) -> OpeningHours | None:
     return None
 
 
-def _week_that_holds(hours: OpeningHours) -> tuple[Week | None, str]:
-    end = _YEAR_START + timedelta(weeks=_WEEKS, days=1)
-    days: list[list[Interval]] = [[] for _ in range(_WEEKS * 7 + 1)]
+def _week_that_holds(hours: OpeningHours, weeks: int) -> tuple[Week | None, str]:
+    end = _YEAR_START + timedelta(weeks=weeks, days=1)
+    days: list[list[Interval]] = [[] for _ in range(weeks * 7 + 1)]
     for start, stop, state, comment in hours.intervals(_YEAR_START, end):
         if state == State.CLOSED:
             continue
@@ -82,18 +88,17 @@ def _week_that_holds(hours: OpeningHours) -> tuple[Week | None, str]:
         _lay_out(days, start, stop)
     if not _agrees_with_states(hours, days):
         return None, "a fallback rule the weekly table cannot follow"
-    weeks = Counter(canonical(days[w * 7 : w * 7 + 7]) for w in range(_WEEKS))
-    week, count = weeks.most_common(1)[0]
-    if count < _HOLDS:
-        return None, "seasonal: the hours change during the year"
+    tally = Counter(canonical(days[w * 7 : w * 7 + 7]) for w in range(weeks))
+    week, count = tally.most_common(1)[0]
+    if count < min(weeks, _HOLDS):
+        return None, "seasonal: the hours change from week to week"
     return week, ""
 
 
 def _lay_out(days: list[list[Interval]], start: datetime, stop: datetime) -> None:
     """Cut an opening at each midnight into the days of the year."""
-    first = (start - _YEAR_START).days
-    offset = int((start - _YEAR_START).total_seconds() // 60) - first * DAY
-    length = int((stop - start).total_seconds() // 60)
+    first, offset = divmod((start - _YEAR_START) // _MINUTE, DAY)
+    length = (stop - start) // _MINUTE
     day = first
     while length > 0 and day < len(days):
         piece = min(length, DAY - offset)
