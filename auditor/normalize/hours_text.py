@@ -234,7 +234,7 @@ def _time_rule(run: list[Token]) -> Rule | None:
             pair = interval(run[i].value, run[i + 2].value)
             if pair is None:
                 return None
-            later = intervals and pair[0] < intervals[-1][1]
+            later = intervals and pair[0] < intervals[-1][1] and pair[0] + 720 < DAY
             if later and _unmarked(run[i].value, run[i + 2].value):
                 pair = (pair[0] + 720, pair[1] + 720)  # '8:30-12, 1-5': the second is afternoon
             intervals.append(pair)
