@@ -6,11 +6,12 @@ when both sides have a value and they differ beyond case and spacing.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from napaudit.auditor.normalize.address import Address
-from napaudit.auditor.normalize.hours import day_differences
+from napaudit.auditor.normalize.hours import Hours, day_differences, week_in_words
 from napaudit.auditor.normalize.name import word_difference
 from napaudit.auditor.normalize.place import alias_of, city_standing, zip_info
 from napaudit.auditor.normalize.text import words
@@ -217,15 +218,23 @@ def compare_website(c: Normalized, f: Normalized) -> Level:
 
 
 def compare_hours(c: Normalized, f: Normalized) -> Level:
+    """Reasons name each day that differs, then say both weeks in words for the owner."""
     a, b = c.hours, f.hours
     if b.week is None:
-        return "unreadable", f"could not read the listing's hours '{b.raw}'"
+        return "unreadable", f"could not read the listing's hours '{b.raw}'{_why(b)}"
     if a.week is None:
-        return "unreadable", f"could not read your hours '{a.raw}'"
+        return "unreadable", f"could not read your hours '{a.raw}'{_why(a)}"
     diffs = day_differences(b, a)  # the listing's hours first, as in every other reason
     if not diffs:
-        return "format", "same weekly hours, written differently"
-    return "differs", "; ".join(diffs)
+        return "format", f"same weekly hours, written differently: {week_in_words(a)}"
+    listing, yours = week_in_words(b), week_in_words(a)
+    return "differs", f"{'; '.join(diffs)}. The listing says: {listing}. You say: {yours}."
+
+
+def _why(hours: Hours) -> str:
+    """' (seasonal: the hours change from week to week)' when the reader said why."""
+    found = re.match(r"not understood \((.+?)\):", hours.problem)
+    return f" ({found[1]})" if found else ""
 
 
 def compare_status(c: Normalized, f: Normalized) -> Level:

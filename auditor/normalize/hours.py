@@ -1,10 +1,11 @@
-"""Opening hours: schema.org openingHours text, openingHoursSpecification, OSM opening_hours and
-the free text business sites show, all read into one weekly table of minute intervals.
+"""Opening hours: OSM opening_hours, schema.org openingHours text and openingHoursSpecification,
+per-day mappings from directory and API data, and the free text business sites show, all read
+into one weekly table of minute intervals (see hours_week), and said back in plain words.
 
-Days a value does not mention are closed, as in OSM. Later rules replace earlier ones for the days
-they name ("Mo-Su 10:00-22:00; Su off"), as in OSM; openingHoursSpecification entries add up
-instead, because sites list a split day as two entries. A value that cannot be read is returned
-with `problem` set, never raised.
+Text is read as OSM syntax first (opening-hours-py, in hours_osm), and only when it is not OSM
+syntax by the free-text reader (hours_text). Days a value does not mention are closed, as in
+OSM. openingHoursSpecification entries add up, because sites list a split day as two entries.
+A value that cannot be read is returned with `problem` set, never raised and never guessed.
 """
 
 from __future__ import annotations
@@ -13,70 +14,19 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
 
+from napaudit.auditor.normalize.hours_osm import read_osm
+from napaudit.auditor.normalize.hours_text import WORDS, Clock, interval, read_text
+from napaudit.auditor.normalize.hours_week import DAY, Interval, Week, canonical, within_days
+from napaudit.auditor.normalize.hours_words import describe
+from napaudit.auditor.normalize.hours_words_table import Token, plain
 from napaudit.auditor.normalize.text import squash
 
-DAY = 1440  # minutes
 DAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_EVERY_DAY = frozenset(range(7))
+__all__ = ["DAY", "Hours", "Week", "day_differences", "hours_in_words", "normalize_hours"]
+__all__ += ["week_in_words"]
 
-Interval = tuple[int, int]
-Week = tuple[tuple[Interval, ...], ...]
-
-
-class Token(NamedTuple):
-    kind: str  # day, days, time, closed, allday, dash, comma, sep, break, doubt
-    value: Any = None
-
-
-class Clock(NamedTuple):
-    hour: int
-    minute: int
-    ap: str  # "a", "p" or "" when no am/pm was written
-    fixed: bool  # written so it can only be a 24-hour time ("09:00", "18:00", "0:30")
-
-
-def _word_table() -> dict[str, Token]:
-    table: dict[str, Token] = {}
-    spellings = ("m mo mon", "tu tue tues", "we wed weds", "th thu thur thurs", "f fr fri")
-    spellings += ("sa sat", "su sun")
-    for day, names in enumerate(spellings):
-        for name in (*names.split(), _FULL_NAMES[day], _FULL_NAMES[day] + "s"):
-            table[name] = Token("day", day)
-    # "w", "t" and "s" alone are left out: too many words shorten to them.
-    groups = {
-        "daily everyday": _EVERY_DAY,
-        "weekday weekdays": frozenset(range(5)),
-        "weekend weekends": frozenset({5, 6}),
-        # Holiday rules name no weekday; reading them as no days at all drops them.
-        "ph sh holiday holidays": frozenset(),
-    }
-    for names, days in groups.items():
-        table.update(dict.fromkeys(names.split(), Token("days", days)))
-    table.update(dict.fromkeys(("closed", "off"), Token("closed")))
-    table.update(dict.fromkeys(("to", "through", "thru", "till", "til", "until"), Token("dash")))
-    table["and"] = Token("comma")
-    # 'closed for lunch 12-1' would read as opening hours; better not understood than wrong.
-    table["lunch"] = Token("doubt")
-    table["noon"] = Token("time", Clock(12, 0, "p", False))
-    table["midnight"] = Token("time", Clock(12, 0, "a", False))
-    return table
-
-
-_WORDS = _word_table()
-_DASHES = re.compile("[\u2010-\u2015\u2212~]")
-_AMPM = r"(?:(?P<ap>[ap])\.?\s?m(?![a-z])\.?|(?P<ap1>[ap])(?![a-z]))"
-_TOKEN = re.compile(
-    r"(?P<sep>[;\n|])"
-    r"|(?P<always>24\s*[/x]\s*7)"
-    r"|(?P<allday>24\s*(?:hours|hour|hrs|hr|h)(?![a-z])|all\s+day|around\s+the\s+clock)"
-    r"|(?P<every>(?:7|seven)\s+days|every\s+day)"
-    rf"|(?P<time>(?<!\d)(?P<h>\d{{1,2}})(?:[:.](?P<m>\d\d))?(?::\d\d)?(?!\d)\s*{_AMPM}?)"
-    r"|(?P<dash>-)|(?P<comma>[,&/+])"
-    r"|(?P<word>[a-z]+(?:'[a-z]+)*)|(?P<num>\d+)"
-)
+_HOLIDAY_KINDS = frozenset(("public", "bank", "school", "national", "federal"))
 _SPEC_TIME = re.compile(
     r"\s*(\d{1,2}):(\d\d)(?::\d\d(?:\.\d+)?)?\s*(?:([ap])\.?\s?m\.?)?\s*(?:z|[+-]\d\d:?\d\d)?\s*",
     re.IGNORECASE,
@@ -102,7 +52,8 @@ class Hours:
 
 
 def normalize_hours(raw: object) -> Hours:
-    """Text, a list of openingHours strings, or openingHoursSpecification dicts; never raises."""
+    """Text, a list of openingHours strings, openingHoursSpecification dicts, or a mapping of
+    day names to their hours; never raises."""
     if raw is None:
         return Hours(raw="", week=None, problem="empty")
     if isinstance(raw, str):
@@ -127,6 +78,27 @@ def day_differences(canonical: Hours, found: Hours) -> list[str]:
     ]
 
 
+def week_in_words(hours: Hours) -> str:
+    """'Monday to Friday, 8 am to 5 pm; closed on weekends'; unreadable hours come back as
+    their own text, squashed."""
+    if hours.week is None:
+        return squash(hours.raw)
+    return describe(hours.week)
+
+
+def hours_in_words(raw: object) -> str:
+    """What a source or a record shows (OSM, schema.org text or specification, free text) in
+    plain US-English words; a value that cannot be read comes back as its text, squashed."""
+    hours = normalize_hours(raw)
+    if (
+        hours.week is None
+        and isinstance(raw, (list, tuple))
+        and all(isinstance(item, str) for item in raw)
+    ):
+        return squash("; ".join(raw))
+    return week_in_words(hours)
+
+
 def _clock_text(minute: int) -> str:
     # 24:00 closes at midnight; later closes belong to the night after and read as the clock does.
     if minute > DAY:
@@ -140,10 +112,46 @@ def _hours_from_text(raw: str) -> Hours:
     text = "\n".join(squash(line) for line in raw.splitlines())
     if not text.strip():
         return Hours(raw=raw, week=None, problem="empty")
-    week = _read_text(text)
+    structured = _json_text(text)
+    if structured is not None:  # the store keeps structured hours as JSON text
+        found = _hours_from_json(structured)
+        return Hours(raw=raw, week=found.week, problem=found.problem)
+    week, problem = _read_string(text)
     if week is None:
-        return Hours(raw=raw, week=None, problem=f"not understood: {squash(raw)[:80]!r}")
+        return Hours(raw=raw, week=None, problem=problem)
     return Hours(raw=raw, week=week)
+
+
+def _json_text(text: str) -> str | None:
+    """The compact JSON of a list or dict written as JSON text, else None."""
+    if text.lstrip()[:1] not in ("[", "{"):
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, (list, dict)):
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _read_string(text: str) -> tuple[Week | None, str]:
+    """OSM syntax first; free text when it is not OSM.
+
+    The OSM specification lets a rule for Saturday erase the part of Friday's 'Fr 18:00-02:00'
+    that falls on Saturday (the library follows it); mappers mean Friday 6 pm to 2 am, and so do
+    the other sources compared with them. When the free-text reading, which keeps a night with
+    the day it started on, agrees with the library's on every day up to midnight, it is kept.
+    """
+    osm = read_osm(text.strip().replace("\n", "; "))
+    week = read_text(text)
+    if osm is not None:
+        strict, why = osm
+        if strict is None:
+            return None, f"not understood ({why}): {squash(text)[:80]!r}"
+        if week is None or within_days(week) != within_days(strict):
+            return strict, ""
+    return week, "" if week is not None else f"not understood: {squash(text)[:80]!r}"
 
 
 @lru_cache(maxsize=65536)
@@ -152,210 +160,36 @@ def _hours_from_json(key: str) -> Hours:
     items = value if isinstance(value, list) else [value]
     if not items:
         return Hours(raw=key, week=None, problem="empty")
+    week: Week | None = None
     if all(isinstance(item, str) for item in items):
         # A list of openingHours strings is one rule per string.
-        week = _read_text("\n".join(squash(item) for item in items))
+        week, _ = _read_string("\n".join(squash(item) for item in items if squash(item)))
+    elif isinstance(value, dict) and _day_mapping(value) is not None:
+        week = read_text(_day_mapping(value))
     elif all(isinstance(item, dict) for item in items):
         week = _read_specification(items)
-    else:
-        week = None
     if week is None:
         return Hours(raw=key, week=None, problem=f"not understood: {key[:80]!r}")
     return Hours(raw=key, week=week)
 
 
-def _read_text(text: str) -> Week | None:
-    tokens = _tokens(_DASHES.sub("-", text.lower()))
-    rules = _pair(_groups(tokens))
-    if not rules or any(spec is None for _, spec in rules):
-        return None
-    if any(token.kind == "doubt" for token in tokens):
-        return None
-    week: list[list[Interval]] = [[] for _ in range(7)]
-    for days, spec in rules:
-        for day in days:
-            week[day] = list(spec)
-    return tuple(_merge(intervals) for intervals in week)
-
-
-def _tokens(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "break"
-        if kind == "always":
-            tokens += [Token("days", _EVERY_DAY), Token("allday")]
-        elif kind == "every":
-            tokens.append(Token("days", _EVERY_DAY))
-        elif kind == "time":
-            tokens.append(_time_token(match))
-        elif kind == "word":
-            tokens.append(_WORDS.get(match["word"], Token("break")))
-        else:
-            tokens.append(Token("break" if kind == "num" else kind))
-    return tokens
-
-
-def _time_token(match: re.Match[str]) -> Token:
-    digits = match["h"]
-    hour, minute = int(digits), int(match["m"] or 0)
-    if hour > 47 or minute > 59:  # OSM writes a close after midnight as up to 47:59
-        return Token("break")
-    ap = match["ap"] or match["ap1"] or ""
-    fixed = (len(digits) == 2 and digits[0] == "0") or hour == 0 or hour > 12
-    return Token("time", Clock(hour, minute, "" if fixed else ap, fixed))
-
-
-_GROUP_OF = {"day": "D", "days": "D", "time": "T", "closed": "T", "allday": "T"}
-
-
-def _groups(tokens: list[Token]) -> list[Token]:
-    """Runs of day tokens become ('D', days), runs of time tokens ('T', intervals or None).
-
-    Any other word ends a run, so 'We are open Mon-Fri' keeps 'We' apart from 'Mon-Fri'.
-    """
-    groups: list[Token] = []
-    run: list[Token] = []
-    kind = ""
-
-    def close_run() -> None:
-        if run:
-            groups.append(Token("D", _day_set(run)) if kind == "D" else Token("T", _time_spec(run)))
-            run.clear()
-
-    for token in tokens:
-        group = _GROUP_OF.get(token.kind, "")
-        if group and group != kind:
-            close_run()
-            kind = group
-        if group or (run and token.kind in ("dash", "comma")):
-            run.append(token)
-            continue
-        close_run()
-        kind = ""
-        if token.kind == "sep":
-            groups.append(token)
-    close_run()
-    return groups
-
-
-def _day_set(run: list[Token]) -> frozenset[int]:
-    days: set[int] = set()
-    i = 0
-    while i < len(run):
-        if run[i].kind == "days":
-            days |= run[i].value
-        elif [t.kind for t in run[i : i + 3]] == ["day", "dash", "day"]:
-            first, last = run[i].value, run[i + 2].value
-            days |= {(first + k) % 7 for k in range((last - first) % 7 + 1)}  # 'Fr-Mo' wraps
-            i += 2
-        elif run[i].kind == "day":
-            days.add(run[i].value)
-        i += 1
-    return frozenset(days)
-
-
-def _time_spec(run: list[Token]) -> tuple[Interval, ...] | None:
-    """The intervals of a run like '08:00-12:00, 13:00-17:30'; () = closed; None = not read."""
-    intervals: list[Interval] = []
-    understood = False
-    i = 0
-    while i < len(run):
-        if run[i].kind == "closed":
-            understood = True
-        elif run[i].kind == "allday":
-            intervals.append((0, DAY))
-        elif [t.kind for t in run[i : i + 3]] == ["time", "dash", "time"]:
-            interval = _interval(run[i].value, run[i + 2].value)
-            if interval is None:
-                return None
-            intervals.append(interval)
-            i += 2
-        i += 1
-    return tuple(intervals) if intervals or understood else None
-
-
-def _pair(groups: list[Token]) -> list[tuple[frozenset[int], Any]]:
-    """Match each day group with its times: 'Mon-Fri 9-5' and '9-5 Mon-Fri' both read.
-
-    Text that starts time-first ('Closed Sundays') pairs each time with the days after it;
-    otherwise times follow their days, and a time with no days of its own covers every day,
-    as in OSM ('10:00-20:00; Su off').
-    """
-    first = _next_real(groups, 0)
-    time_first = first is not None and _kinds(groups, first, 2) == ["T", "D"]
-    rules: list[tuple[frozenset[int], Any]] = []
-    i = 0
-    while i < len(groups):
-        kind, value = groups[i]
-        after = _next_real(groups, i + 1)
-        if kind == "D" and after is not None and groups[after].kind == "T":
-            rules.append((value, groups[after].value))
-            i = after + 1
-            continue
-        if kind == "T":
-            then = _next_real(groups, i + 2)
-            own_time = then is not None and groups[then].kind == "T"
-            if _kinds(groups, i + 1, 1) == ["D"] and (time_first or not own_time):
-                rules.append((groups[i + 1].value, value))
-                i += 2
-                continue
-            rules.append((_EVERY_DAY, value))
-        i += 1
-    return rules
-
-
-def _kinds(groups: list[Token], start: int, count: int) -> list[str]:
-    return [group.kind for group in groups[start : start + count]]
-
-
-def _next_real(groups: list[Token], start: int) -> int | None:
-    for i in range(start, len(groups)):
-        if groups[i].kind != "sep":
-            return i
-    return None
-
-
-def _minutes(clock: Clock, ap: str) -> int:
-    hour = clock.hour
-    if ap and 1 <= hour <= 12:
-        hour = hour % 12 + (12 if ap == "p" else 0)
-    return hour * 60 + clock.minute
-
-
-def _interval(start: Clock, end: Clock) -> Interval | None:
-    """Minutes from two clock readings, guessing the am/pm that was left out.
-
-    '9-5' is 09:00-17:00 and '9-5pm' 09:00-17:00, but '1-5pm' is 13:00-17:00: a missing half of
-    the day is the one that keeps the opening before the closing. A close at or before the
-    opening is after midnight and keeps counting past 1440 ('18:00-02:00' -> 1080-1560).
-    """
-    if start.ap or start.fixed or not end.ap:
-        opens = _minutes(start, start.ap)
-    else:
-        opens = _minutes(start, end.ap)
-        if opens >= _minutes(end, end.ap):
-            opens = _minutes(start, "p" if end.ap == "a" else "a")
-    if end.ap or end.fixed:
-        candidates = [_minutes(end, end.ap)]
-    else:
-        candidates = [_minutes(end, ""), _minutes(end, "") + 720]
-    later = [c for c in candidates if c > opens]
-    closes = min(later) if later else candidates[0] + DAY
-    if closes % DAY == DAY - 1:  # '23:59' means until midnight
-        closes += 1
-    if opens >= DAY or closes - opens > DAY:
-        return None
-    return (opens, closes)
-
-
-def _merge(intervals: list[Interval]) -> tuple[Interval, ...]:
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return tuple(merged)
+def _day_mapping(value: dict) -> str | None:
+    """{'Monday': ['7:00am - 6:00pm'], 'Saturday': 'Closed', 'Public Holidays': [...]} as text
+    lines ('Monday: 7:00am - 6:00pm'). A day 'not provided' is a day not mentioned: closed."""
+    lines = []
+    for name, hours in value.items():
+        words = [w for w in plain(str(name)).split() if w not in _HOLIDAY_KINDS]
+        if not words or not all(WORDS.get(w, Token("")).kind in ("day", "days") for w in words):
+            return None
+        texts = hours if isinstance(hours, list) else [hours]
+        if not all(isinstance(text, str) for text in texts):
+            return None
+        shown = ", ".join(squash(text) for text in texts)
+        if all(WORDS[w].value == frozenset() for w in words):
+            continue  # holidays name no weekday, whatever their hours say
+        if plain(shown) not in ("not provided", "", "n/a"):
+            lines.append(f"{name}: {shown}")
+    return "\n".join(lines) if lines else None
 
 
 def _read_specification(items: list[dict]) -> Week | None:
@@ -370,12 +204,12 @@ def _read_specification(items: list[dict]) -> Week | None:
         if not opens or not closes:
             continue  # a day listed with no times is closed, and unlisted days are closed anyway
         start, end = _spec_clock(opens), _spec_clock(closes)
-        interval = _interval(start, end) if start and end else None
-        if interval is None:
+        pair = interval(start, end) if start and end else None
+        if pair is None:
             return None
         for day in days:
-            week[day].append(interval)
-    return tuple(_merge(intervals) for intervals in week)
+            week[day].append(pair)
+    return canonical(week)
 
 
 def _spec_days(value: object) -> frozenset[int] | None:
@@ -388,7 +222,7 @@ def _spec_days(value: object) -> frozenset[int] | None:
         word = re.split(r"[/:#]", name)[-1].strip().lower()
         if word == "publicholidays":
             continue
-        kind, day = _WORDS.get(word, Token(""))
+        kind, day = WORDS.get(word, Token(""))
         if kind != "day":
             return None
         days.add(day)
