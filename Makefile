@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser test demo lint bench clean
+.PHONY: install browser wheel test demo lint bench clean
 
 install: $(STAMP)
 
@@ -22,7 +22,12 @@ browser:
 	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "chromium or chromedriver missing and not installable here: browser tests skip"; fi
 
-test: install browser
+# The wheel, installed into a fresh venv outside the checkout and run from a temporary folder
+# (python3.11, and 3.12 and 3.13 when the machine has them): what `pip install napaudit` gives.
+wheel: install
+	.ci/check-wheel
+
+test: install browser wheel
 	$(BIN)/python -m pytest -q
 
 demo: install
