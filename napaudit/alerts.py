@@ -1,5 +1,7 @@
 """Alerts after a run: when something that was right is wrong now, say so once, to a webhook
-(a JSON POST) or by mail (SMTP). No regression, no message.
+(a JSON POST), by mail (SMTP), or through Apprise to Slack, Microsoft Teams, Discord, Telegram
+and the other services it knows (`slack://...`, `msteams://...`, `discord://...`; the optional
+extra napaudit[notify]). No regression, no message.
 
 SMTP settings come from the environment (NAPAUDIT_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
 _STARTTLS) or from the [smtp] table of napaudit.toml; the environment wins. A password is
@@ -98,17 +100,45 @@ def check_target(target: str) -> None:
     if scheme == "mailto":
         _addresses(target)
         return
+    if scheme and _apprise_knows(target):
+        return
     raise NotifyConfigError(
-        f"--notify {safe_target(target)}: use a webhook URL (https://...) or mailto:ADDRESS"
+        f"--notify {safe_target(target)}: use a webhook URL (https://...), mailto:ADDRESS, "
+        "or a service URL Apprise knows (slack://, msteams://, discord://...; "
+        "pip install 'napaudit[notify]')"
     )
+
+
+def _apprise_knows(target: str) -> bool:
+    try:
+        import apprise
+    except ImportError:
+        return False
+    return apprise.Apprise().add(target)
+
+
+def _apprise(target: str, summary: dict) -> str:
+    """The alert as a chat message: its headline, then a line per regression."""
+    import apprise
+
+    sender = apprise.Apprise()
+    sender.add(target)
+    lines = [c["text"] for b in summary["businesses"] for c in b["regressions"]]
+    body = "\n".join(lines[:50]) + (f"\n... and {len(lines) - 50} more" if len(lines) > 50 else "")
+    if not sender.notify(title=summary["text"], body=body):
+        raise NotifyError(f"{safe_target(target)}: the service did not accept the alert")
+    return f"sent {summary['regressions']} regression(s) to {safe_target(target)}"
 
 
 def notify(target: str, summary: dict, config: str | Path | None = None) -> str:
     """Send `summary` to `target` (a webhook URL or mailto:ADDRESS); returns what was done."""
     check_target(target)
-    if urlsplit(target).scheme.lower() == "mailto":
+    scheme = urlsplit(target).scheme.lower()
+    if scheme == "mailto":
         return _mail(target, summary, smtp_settings(config))
-    return _post(target, summary)
+    if scheme in ("http", "https"):
+        return _post(target, summary)
+    return _apprise(target, summary)
 
 
 def notify_after_run(
@@ -137,6 +167,8 @@ def safe_target(target: str) -> str:
     parts = urlsplit(target)
     if parts.scheme.lower() == "mailto":
         return target.split("?", 1)[0]
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"{parts.scheme}://..."  # a chat service URL carries its tokens everywhere
     if not parts.hostname:
         return parts.scheme + ":..." if parts.scheme else "(not a URL)"
     host = parts.hostname + (f":{parts.port}" if _port(parts) else "")

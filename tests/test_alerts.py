@@ -125,6 +125,28 @@ def test_webhook_gets_one_json_post_per_run_with_regressions_and_none_without(st
     assert notify_after_run(store.path, fixed, url) is None and len(received) == 1
 
 
+def test_chat_services_through_apprise(store, webhook):
+    """Apprise's json:// service posts to the local webhook as Slack, Teams or Discord would
+    to theirs: one message per run with regressions, its title the alert's headline."""
+    pytest.importorskip("apprise", reason="the notify extra is not installed")
+    url, received, _ = webhook
+    run = regressed(store)
+    target = url.replace("http://", "json://") + "/chat"
+    sent = notify_after_run(store.path, run, target)
+    [post] = received
+    assert post["path"] == "/chat"
+    assert post["json"]["title"] == sent["text"]
+    assert "Yelp shows your phone as" in post["json"]["message"]
+    quiet = record_run(store, ok(ACME, "yelp", YELP, **WRONG_PHONE))
+    assert notify_after_run(store.path, quiet, target) is None and len(received) == 1
+
+
+def test_a_chat_service_url_is_never_shown_whole():
+    from napaudit.alerts import safe_target
+
+    assert safe_target("slack://T0K3NA/B0K3NB/C0K3NC/#ops") == "slack://..."
+
+
 def test_broke_again_comes_first_in_the_alert(store, webhook):
     url, received, _ = webhook
     record_run(store, ok(ACME, "yelp", YELP, **WRONG_PHONE))
@@ -199,7 +221,7 @@ def test_wrong_password_is_an_error_without_the_password(store, smtp, monkeypatc
     "target, message",
     [
         ("mailto:", "not a mail address"),
-        ("ftp://example.test/x", "use a webhook URL (https://...) or mailto:ADDRESS"),
+        ("ftp://example.test/x", "use a webhook URL (https://...), mailto:ADDRESS, or a service"),
     ],
 )
 def test_bad_targets_are_user_errors(store, target, message):
