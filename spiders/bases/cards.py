@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 
 import html_text
@@ -311,9 +312,12 @@ def split_locality(text: str) -> dict[str, str]:
     return {k: squash(v).strip(" ,") for k, v in parts.items() if v}
 
 
+@lru_cache(maxsize=4096)
 def find_phone(text: str) -> str:
     """The first phone number in the text, as written ("Call (503) 555-0111" -> the number);
     a ZIP+4 or a street number is none."""
+    if sum(c.isdigit() for c in text) < 7:  # no number to find: skip the matcher (~1 ms)
+        return ""
     found = phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE)
     return next((match.raw_string for match in found), "")
 
