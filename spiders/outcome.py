@@ -15,25 +15,41 @@ from twisted.python.failure import Failure
 
 OK, NOT_FOUND, BLOCKED, ERROR = "ok", "not_found", "blocked", "error"
 
-# Words challenge pages carry (Cloudflare, Akamai, PerimeterX, DataDome, reCAPTCHA, hCaptcha).
-# Plain substring tests: a regex alternation over a whole page costs milliseconds a page.
-_CHALLENGE_MARKERS = (  # the most telling first: the reason quotes the first one found
-    "just a moment...", "attention required", "access denied", "captcha", "cf-challenge",
-    "cf-chl", "challenge-platform", "are you a human", "are you a robot",
-    "verify you are human", "verify you are a human", "px-captcha", "datadome",
-    "unusual traffic", "bot detection", "request unsuccessful. incapsula",
+# Bot walls, most telling first: (what the page is, the markers that say so). A marker is a
+# plain substring (a regex alternation over a whole page costs milliseconds a page), and the
+# reason quotes the first one found, as the page writes it. Cloudflare's block page comes before
+# its challenge: the block page also loads the challenge platform's script. Markers checked on
+# real pages (2026-12-02): Cloudflare's block page as Yellow Pages served it in 2025 and 2026
+# (../shared/realdata/realweb/yellowpages-blocked/), its managed challenge ("Just a moment...",
+# `_cf_chl_opt`) as Yellow Pages served it in 2025-10 (read in a public repository,
+# Phantom474747777/scraper-g1000 yellowpages_sample.html, not kept here); the other vendors'
+# markers are from their documentation and public scrapers, not checked on a real page.
+_WALLS = (
+    ("a block page from Cloudflare", ("sorry, you have been blocked",
+                                      "attention required! | cloudflare")),
+    ("a challenge page from Cloudflare", ("just a moment...", "_cf_chl_opt", "cf-challenge",
+                                          "cf-chl-", "/cdn-cgi/challenge-platform/h/")),
+    ("a challenge page from PerimeterX", ("px-captcha", "press & hold")),
+    ("a challenge page from DataDome", ("captcha-delivery.com", "datadome")),
+    ("a challenge page from Imperva", ("request unsuccessful. incapsula", "_incapsula_resource")),
+    ("a challenge page", ("captcha", "are you a human", "are you a robot", "verify you are human",
+                          "verify you are a human", "unusual traffic", "bot detection")),
+    ("an access-denied page", ("access denied",)),
 )  # fmt: skip
-_CHALLENGE_PAGE = 20_000  # characters: a challenge page is short; 20 KB is more than any seen
+_CHALLENGE_PAGE = 20_000  # characters: a wall is short; 20 KB is more than any seen
+_HEAD = 50_000  # characters of a page searched for a wall's markers
 
 
-def challenge_marker(text: str) -> str:
-    """The first challenge marker in the start of the page, as it is written there."""
-    head = text[:50_000]
+def bot_wall(text: str) -> str:
+    """What bot wall the page is, in words with its own words quoted ("a block page from
+    Cloudflare ('Sorry, you have been blocked')"), or "" when it is none."""
+    head = text[:_HEAD]
     lower = head.lower()
-    for marker in _CHALLENGE_MARKERS:
-        at = lower.find(marker)
-        if at >= 0:
-            return head[at : at + len(marker)]
+    for what, markers in _WALLS:
+        for marker in markers:
+            at = lower.find(marker)
+            if at >= 0:
+                return f"{what} ('{head[at : at + len(marker)]}')"
     return ""
 
 
@@ -41,9 +57,9 @@ def from_response(status: int, text: str) -> tuple[str, str]:
     """(outcome, reason) for a response that arrived; OK means: now look for a business."""
     if status in (404, 410):
         return NOT_FOUND, f"HTTP {status}: the page is gone"
-    challenge = challenge_marker(text) if status >= 400 or len(text) < _CHALLENGE_PAGE else ""
-    if status in (401, 403, 429) or (status == 503 and challenge):
-        what = f"a challenge page ('{challenge}')" if challenge else "access refused"
+    wall = bot_wall(text) if status >= 400 or len(text) < _CHALLENGE_PAGE else ""
+    if status in (401, 403, 429) or (status == 503 and wall):
+        what = wall or "access refused"
         if status == 429:
             what = "too many requests, even after waiting as asked"
         return BLOCKED, f"HTTP {status}: {what}"
@@ -51,8 +67,8 @@ def from_response(status: int, text: str) -> tuple[str, str]:
         return ERROR, f"HTTP {status}: the server kept failing"
     if status >= 400:
         return ERROR, f"HTTP {status}"
-    if challenge:
-        return BLOCKED, f"a challenge page instead of the listing ('{challenge}')"
+    if wall:
+        return BLOCKED, f"{wall} instead of the page"
     return OK, ""
 
 

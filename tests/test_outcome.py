@@ -12,6 +12,7 @@ from twisted.internet import error
 from twisted.python.failure import Failure
 
 CHALLENGE = "<html><title>Just a moment...</title><div id='cf-challenge'>captcha</div></html>"
+CLOUDFLARE = "a challenge page from Cloudflare ('Just a moment...')"
 
 
 @pytest.mark.parametrize(
@@ -20,19 +21,49 @@ CHALLENGE = "<html><title>Just a moment...</title><div id='cf-challenge'>captcha
         (200, "<h1>Acme</h1>", "ok", ""),
         (404, "", "not_found", "HTTP 404: the page is gone"),
         (410, "", "not_found", "HTTP 410: the page is gone"),
-        (403, CHALLENGE, "blocked", "HTTP 403: a challenge page ('Just a moment...')"),
+        (403, CHALLENGE, "blocked", f"HTTP 403: {CLOUDFLARE}"),
         (403, "<h1>Forbidden</h1>", "blocked", "HTTP 403: access refused"),
         (401, "", "blocked", "HTTP 401: access refused"),
         (429, "", "blocked", "HTTP 429: too many requests, even after waiting as asked"),
-        (503, CHALLENGE, "blocked", "HTTP 503: a challenge page"),
+        (503, CHALLENGE, "blocked", f"HTTP 503: {CLOUDFLARE}"),
         (503, "<h1>Down for maintenance</h1>", "error", "HTTP 503: the server kept failing"),
-        (200, CHALLENGE, "blocked", "a challenge page instead of the listing"),
+        (200, CHALLENGE, "blocked", f"{CLOUDFLARE} instead of the page"),
     ],
 )
 def test_outcome_from_response(status, text, outcome, reason):
-    got = from_response(status, text)
-    assert got[0] == outcome
-    assert got[1].startswith(reason)
+    assert from_response(status, text) == (outcome, reason)
+
+
+@pytest.mark.parametrize(
+    "page, reason",
+    [
+        ("<title>Attention Required! | Cloudflare</title><h1>Sorry, you have been blocked</h1>",
+         "a block page from Cloudflare ('Sorry, you have been blocked')"),
+        ("<script>window._cf_chl_opt={cType: 'managed'}</script>",
+         "a challenge page from Cloudflare ('_cf_chl_opt')"),
+        ("<p>Press &amp; Hold to confirm you are a human</p><div id='px-captcha'></div>",
+         "a challenge page from PerimeterX ('px-captcha')"),
+        ("<script src='https://ct.captcha-delivery.com/c.js'></script>",
+         "a challenge page from DataDome ('captcha-delivery.com')"),
+        ("<form><p>Please complete the CAPTCHA to continue</p></form>",
+         "a challenge page ('CAPTCHA')"),
+        ("<h1>Access Denied</h1><p>You don't have permission to access this server.</p>",
+         "an access-denied page ('Access Denied')"),
+    ],
+)  # fmt: skip
+def test_each_wall_is_named_with_the_words_the_page_shows(page, reason):
+    assert from_response(403, page) == ("blocked", f"HTTP 403: {reason}")
+    assert from_response(200, page) == ("blocked", f"{reason} instead of the page")
+
+
+def test_a_page_carrying_cloudflares_detection_script_is_still_a_page():
+    """Cloudflare adds its JavaScript detections to ordinary pages too (the real block pages
+    carry the same script): the script alone is no wall."""
+    page = (
+        "<h1>Acme Hardware</h1><p>12 Main St, Springfield</p><script>"
+        "a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'</script>"
+    )
+    assert from_response(200, page) == ("ok", "")
 
 
 def test_a_long_page_that_mentions_captcha_is_still_a_page():

@@ -9,6 +9,7 @@ followed twice, and a `not_found` that says what was searched.
 from __future__ import annotations
 
 import csv
+from urllib.parse import urljoin
 
 import pytest
 from conftest import ROOT
@@ -27,9 +28,13 @@ def _rows(path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def _page(source: str) -> str:
+    return f"https://www.{source}.example/search"
+
+
 def _results(source: str) -> list[dict]:
     body = (FIXTURES / source / "search.html").read_bytes()
-    response = HtmlResponse(f"https://www.{source}.example/search", body=body, encoding="utf-8")
+    response = HtmlResponse(_page(source), body=body, encoding="utf-8")
     return spider_classes()[source]().results(response)
 
 
@@ -106,7 +111,8 @@ def test_results_page_shows_every_card(source):
          " | ".join(r[k] for k in ("address", "city", "state", "zip")), r.get("website", ""))
         for r in _results(source)
     ]  # fmt: skip
-    assert shown == CARDS[source]
+    # links are resolved against the results page
+    assert shown == [(n, urljoin(_page(source), u), *rest) for n, u, *rest in CARDS[source]]
 
 
 @pytest.mark.parametrize("source", SOURCES)

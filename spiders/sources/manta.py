@@ -1,40 +1,29 @@
 """Manta (manta.com): search results, then each company's profile.
 
-Documented by the site itself (its public URLs, read by open-source crawlers): a company profile
-lives at `/c/<id>/<slug>`, the id starting with `m` (`/c/mx7pcrf/sas-roofing-waterproofing`), and
-a results page links each company to that path; a profile carries schema.org microdata
-(`LocalBusiness`, `PostalAddress`, `telephone`). The search is behind a Cloudflare check on the
-live site, which the fetch reports as `blocked` rather than solving it.
-Assumed: the card around each profile link (`div.search-result` with the street, a "City, ST
-12345" line, the phone and a website link), the catalog's search URL (the site also takes
-`search_location=City, ST`), and that the first page holds the business when its name and city
-are searched.
+Verified on a real page: none (no saved Manta page in ../shared/realdata/realweb, 2026-12-02).
+Documented by the site's public URLs (read by open-source crawlers, not verified): a company
+profile lives at `/c/<id>/<slug>`, the id starting with `m`, and a results page links each
+company to that path; a profile carries schema.org microdata. The live search is behind a
+Cloudflare check, which the fetch reports as `blocked` rather than solving it.
+Assumed: the card around each profile link (`div.search-result` with `.result-street`, a
+`.result-locality` "City, ST 12345" line, `.result-phone` and `a.result-website`), the
+catalog's search URL, and that the first page holds the business when its name and city are
+searched.
 """
 
 from __future__ import annotations
 
-from napaudit.auditor.normalize.text import squash
-from napaudit.spiders.bases import SearchSpider
-from napaudit.spiders.extract.addresses import split_address
-from scrapy.http import Response
+from napaudit.spiders.bases.cards import CardSearchSpider
 
 
-class MantaSpider(SearchSpider):
+class MantaSpider(CardSearchSpider):
     name = "manta"
-
-    def results(self, response: Response) -> list[dict]:
-        found = []
-        for card in response.css("div.search-result"):
-            link = card.css("a[href*='/c/m']")[:1]  # the name link comes first
-            place = split_address(card.css(".result-locality::text").get(default=""))
-            found.append({
-                "name": squash("".join(link.css("::text").getall())),
-                "url": link.attrib.get("href", ""),
-                "phone": squash(card.css(".result-phone::text").get(default="")),
-                "address": squash(card.css(".result-street::text").get(default="")),
-                "city": place.get("city", ""),
-                "state": place.get("state", ""),
-                "zip": place.get("zip", ""),
-                "website": card.css("a.result-website::attr(href)").get(default=""),
-            })  # fmt: skip
-        return found
+    cards = "div.search-result"
+    link = "a[href*='/c/m']"  # the name link comes first
+    fields = {
+        "name": "a[href*='/c/m']",
+        "phone": ".result-phone",
+        "address": ".result-street",
+        "website": "a.result-website::attr(href)",
+    }
+    locality = ".result-locality"

@@ -1,36 +1,31 @@
 """Yellow Pages (yellowpages.com): search results, then each business's page.
 
-Documented by the page itself (public HTML, read in the field by many open-source scrapers):
-results are `div.result > div.v-card > div.info` with `a.business-name` (the listing's path),
-`div.phones.phone.primary`, `div.street-address` and `div.locality` ("City, ST 12345"); a
-business page carries schema.org microdata (LocalBusiness, PostalAddress, telephone).
-Assumed: the search URL parameters in the catalog, and that the first page of results holds
-the business when its name and city are searched.
+Verified on real pages: the Cloudflare block page ("Sorry, you have been blocked") Yellow Pages
+served to scrapers in 2025 and 2026 (../shared/realdata/realweb/yellowpages-blocked/, checked
+2026-12-02): `blocked`, the reason naming Cloudflare's wall (spiders/outcome.py).
+Documented by public scrapers (read 2026-12-02, not verified on a saved results page): results
+are `div.result` cards in `div.search-results.organic`, the name and listing path in
+`a.business-name`, the phone in `.phones.phone.primary`, the street in `.street-address`, the
+"City, ST 12345" line in `.locality`, the website in `a.track-visit-website` (the "Website"
+button; the card's other links, Directions and Menu, are never the website).
+Shared with Superpages (the same platform): each reads both variants (`div` or `span`
+address parts, `div` or `a` phone, `a.track-visit-website` or `a.weblink-button`).
+Assumed: the catalog's search URL, and that the first page holds the business when its name
+and city are searched; the business page's schema.org microdata is read by extract().
 """
 
 from __future__ import annotations
 
-from napaudit.spiders.bases import SearchSpider
-from napaudit.spiders.extract.addresses import split_address
-from scrapy.http import Response
+from napaudit.spiders.bases.cards import CardSearchSpider
 
 
-class YellowpagesSpider(SearchSpider):
+class YellowpagesSpider(CardSearchSpider):
     name = "yellowpages"
-
-    def results(self, response: Response) -> list[dict]:
-        found = []
-        for card in response.css("div.search-results.organic div.result div.info"):
-            locality = card.css("div.locality::text").get(default="")
-            place = split_address(locality) if locality else {}
-            found.append({
-                "name": card.css("a.business-name span::text").get(default="").strip(),
-                "url": card.css("a.business-name::attr(href)").get(default=""),
-                "phone": card.css("div.phones.phone.primary::text").get(default="").strip(),
-                "address": card.css("div.street-address::text").get(default="").strip(),
-                "city": place.get("city", ""),
-                "state": place.get("state", ""),
-                "zip": place.get("zip", ""),
-                "website": card.css("div.links a::attr(href)").get(default=""),
-            })  # fmt: skip
-        return found
+    cards = "div.search-results.organic div.result"
+    fields = {
+        "name": "a.business-name",
+        "phone": ".phones.phone.primary",
+        "address": ".street-address",
+        "website": "a.track-visit-website::attr(href), a.weblink-button::attr(href)",
+    }
+    locality = ".locality"

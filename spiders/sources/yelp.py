@@ -6,11 +6,22 @@ Documented (docs.developer.yelp.com, and the real answers in tests' realdata): `
 {"address1", "address2", "address3", "city", "state", "zip_code", "country"}}], "total"}`; the
 `url` is the business page on yelp.com; a refused key is HTTP 401 with `{"error": {"code":
 "TOKEN_INVALID", ...}}`. Fusion does not give the business's website.
-Without a key: the public search page, then each business page (JSON-LD LocalBusiness, read by
-extract()). Assumed, not documented: the search page's markup, one card per business
-(`[data-testid="serp-ia-card"]`) with the business link `h3 a[href^="/biz/"]`, its address in
-`address` and phone in `p[data-font-weight="semibold"]`... and that Yelp may answer a robot with
-a challenge page (then the listing is "blocked").
+Without a key: the public search page, then each business page. Verified on real pages
+(../shared/realdata/realweb/yelp/, checked 2026-12-02):
+- the 2025 search page (browser-rendered, "roofers" near Pittsburg, CA): every card, organic or
+  sponsored, is `[data-traffic-crawl-id="OrganicBusinessResult"]`, its name and link in
+  `[data-traffic-crawl-id="SearchResultBizName"] a`; an organic card links `/biz/<alias>?osq=...`,
+  a sponsored one `/adredir?...&redirect_url=https://www.yelp.com/biz/<alias>...` (that link is
+  what marks an ad); a card shows no phone, a street in `<address>` only on some cards, no city
+  ("Serving Antioch and the Surrounding Area", a neighbourhood). So cards are scored on what
+  they show and the thin ones confirmed on their page (spiders/bases/cards.py); an ad is
+  followed only when it is the business, to its `/biz/` page.
+- the 2016 business pages: the business's website only as a `/biz_redir?url=<website>` link,
+  read here (extract() reads name, address, phone and hours from the page's microdata).
+Assumed: that today's business pages still carry the `/biz_redir` link and say "Yelpers report
+this location has closed" on a closed business (public scrapers read both); that Yelp may
+answer a robot with a challenge page (then the listing is "blocked"); the search URL's
+parameters (catalog).
 """
 
 from __future__ import annotations
@@ -18,15 +29,25 @@ from __future__ import annotations
 import scrapy
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.spiders.bases.api import ApiSpider, first
+from napaudit.spiders.bases.cards import CardSearchSpider
 from napaudit.spiders.bases.search import SearchSpider
-from napaudit.spiders.extract.addresses import split_address
-from scrapy.http import Response
+
+_NAME = "[data-traffic-crawl-id='SearchResultBizName'] a"
 
 
-class YelpSpider(ApiSpider):
+class YelpSpider(ApiSpider, CardSearchSpider):
     name = "yelp"
     key_header = "Authorization"
     key_prefix = "Bearer "
+    # the public site, without a key
+    cards = "[data-traffic-crawl-id='OrganicBusinessResult']"
+    fields = {"name": _NAME, "address": "address"}
+    sponsored = f"{_NAME}[href*='/adredir']"
+    listing_query = False  # ?osq=... only says which search led there
+    page_fields = {
+        "website": "a[href*='/biz_redir']::attr(href)",
+        "status": "//*[not(self::script)][contains(text(), 'report this location has closed')]",
+    }
 
     def search_request(self, business: Normalized) -> scrapy.Request:
         if not self.api_key:  # the public search page
@@ -48,18 +69,5 @@ class YelpSpider(ApiSpider):
                 "city": first(place.get("city")), "state": first(place.get("state")),
                 "zip": first(place.get("zip_code")), "country": first(place.get("country")),
                 "phone": first(b.get("display_phone"), b.get("phone")), "url": first(b.get("url")),
-            })  # fmt: skip
-        return found
-
-    def results(self, response: Response) -> list[dict]:
-        found = []
-        for card in response.css('[data-testid="serp-ia-card"]'):
-            link = card.css('h3 a[href^="/biz/"], h3 a[href*="/biz/"]')
-            place = split_address(" ".join(card.css("address ::text").getall()))
-            found.append({
-                "name": " ".join(link.css("::text").getall()).strip(),
-                "url": response.urljoin(link.attrib.get("href", "")) if link else "",
-                "phone": card.css('p[data-font-weight="semibold"]::text').get(default="").strip(),
-                **place,
             })  # fmt: skip
         return found
