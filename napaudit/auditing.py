@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def run_audit(
         args = {"clients": clients, "listings": listings, "sources": chosen}
         run_id = store.start_run(command, args, label=f"{command} {Path(clients).name}")
         write_atomically(jobs / "run.json", json.dumps({"run_id": run_id}))
-    elif (jobs / REFETCH).exists():
+    elif (jobs / REFETCH).exists() or _ended_abnormally(store, run_id):
         _forget_queues(jobs)  # what the last attempt lost is searched again
     canon = {b.id: normalize_record(b) for b in businesses}
     run = AuditRun(store, run_id, canon, store.save_businesses(run_id, canon.values()))
@@ -130,8 +131,9 @@ def run_audit(
     # garbage collection from here on: a crawl makes millions of short-lived objects.
     gc.freeze()
     shown = _progress(crawls, listings is not None) if progress else None
+    guarded = {"NAPAUDIT_DISK_PATH": str(Path(db_path).resolve().parent), **(extra_settings or {})}
     stats = run_crawls(
-        crawl_settings(options, extra_settings), crawls,
+        crawl_settings(options, guarded), crawls,
         on_item=shown.item if shown else None, on_tick=shown.tick if shown else None,
     )  # fmt: skip
     if shown:
@@ -144,9 +146,12 @@ def run_audit(
     if finished:  # the auditor judges what the crawl stored
         counts.update(judge_run(store, run_id))
         score_run(store, run_id)
-    if lost:
-        write_atomically(jobs / REFETCH, lost)
-    store.finish_run(run_id, counts, status=status)
+    try:
+        if lost:
+            write_atomically(jobs / REFETCH, lost)
+        store.finish_run(run_id, counts, status=status)
+    except (OSError, sqlite3.Error) as exc:
+        lost = lost or f"{db_path} could not be written ({exc})"
     if reason == "failed":
         raise RuntimeError(f"the crawl failed to start; run {run_id} is marked failed")
     if lost:
@@ -261,6 +266,13 @@ def _lost(stats: dict, crawls: list[Crawl], store: Store, run_id: int, db_path: 
             name = crawl.spider.name
             missing += sum(1 for b in crawl.kwargs["businesses"] if (b, name) not in stored)
     return f"{missing} results of the crawl were not stored" if missing else ""
+
+
+def _ended_abnormally(store: Store, run_id: int) -> bool:
+    """The last attempt could not even record how it ended (a full disk): its JOBDIR queue may
+    be truncated too."""
+    runs = {r.id: r for r in History(store.db).runs()}
+    return run_id in runs and runs[run_id].status == "running"
 
 
 def _forget_queues(jobs: Path) -> None:

@@ -49,8 +49,11 @@ def cli() -> None:
                    "and field; text: for reading in a terminal.")  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), default="-",
               help="Write the findings here instead of standard output.")  # fmt: skip
-@click.option("--excel", is_flag=True,
-              help="CSV for Excel: UTF-8 with a byte order mark, so accents show right.")
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV for Excel: UTF-8 with a byte order mark, so accents show right.",
+)
 @db_option
 def compare(canonical: str, listings: str, fmt: str, out: str, excel: bool, db_path: str) -> None:
     """Judge every field of every listing against the business it describes.

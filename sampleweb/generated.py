@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import random
-import sqlite3
 import time
 from dataclasses import dataclass
 from functools import cached_property
@@ -179,15 +178,7 @@ def keys_env() -> dict[str, str]:
 
 def stored(db: Path) -> tuple[set, set]:
     """What a run stored, to compare two runs: its listings and their findings."""
-    con = sqlite3.connect(db)
-    try:
-        listings = set(con.execute(
-            "select business_id, source, listing_key, outcome, outcome_reason from run_listings"
-        ))  # fmt: skip
-        findings = set(con.execute(
-            "select r.business_id, r.source, r.listing_key, f.field, f.status, f.reason "
-            "from run_listings r join findings f using (check_id)"
-        ))  # fmt: skip
-    finally:
-        con.close()
-    return listings, findings
+    from napaudit.auditor.history import History
+
+    with History(db) as history:
+        return history.stored()

@@ -47,6 +47,10 @@ SCHEDULER_START_DISK_QUEUE = None
 # when no local file is given. Off, such a source is "not checked" with the reason.
 NAPAUDIT_OPEN_DATA_REMOTE = True
 
+# Stop before the disk holding the database fills (spiders.diskguard): the audit sets the path.
+EXTENSIONS = {"napaudit.spiders.diskguard.DiskGuard": 500}
+NAPAUDIT_MIN_FREE_MB = 2.0
+
 # Development cache (napaudit audit --cache): stored beside the database.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600

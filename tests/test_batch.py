@@ -30,7 +30,7 @@ BUSINESSES = 30
 def batch(web, clients: Path, db: Path, *more: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "napaudit", "batch", str(clients), "--sources",
-         ",".join(web.sources), "--db", str(db), "--delay", "0", "--timeout", "5",
+         ",".join(web.sources), "--db", str(db), "--delay", "0", "--timeout", "30",
          "--report", str(db.parent / "report"), *cli_args(web.base_url), *more],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         env={**os.environ, **keys_env()},
@@ -96,6 +96,69 @@ def test_resume_after_ctrl_c_stores_what_an_uninterrupted_run_does(generated):
     resumed_hits = len(web.hits) - start
     assert resumed_hits < whole_hits
     assert cut_hits + resumed_hits <= 1.25 * whole_hits
+
+
+def test_compare_on_the_database_of_a_running_batch_waits_its_turn(generated):
+    """A collision: `compare` on the database a batch is writing is refused at once (exit 4),
+    and the batch stores exactly what it stores alone."""
+    web, clients, folder = generated
+    (folder / "collide").mkdir(exist_ok=True)
+    db = folder / "collide" / "a.db"
+    running = batch(web, clients, db)
+    while running.poll() is None and _count(db) < 20:
+        time.sleep(0.05)
+    listings = folder / "collide" / "listings.csv"
+    listings.write_text("listing_id,name,phone\nL1,Anything,(312) 555-0100\n")
+    other = subprocess.run(
+        [sys.executable, "-m", "napaudit", "compare", str(clients), str(listings), "--db", str(db)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert other.returncode == 4, other.stderr
+    assert "another napaudit run holds" in other.stderr
+    out, err = running.communicate(timeout=600)
+    assert running.returncode == 0, err[-3000:]
+    assert stored(db) == _whole(generated)
+
+
+def _whole(generated) -> tuple[set, set]:
+    """What an uninterrupted batch stores (run once, by the resume test or here)."""
+    web, clients, folder = generated
+    db = folder / "whole" / "a.db"
+    if not db.exists():
+        (folder / "whole").mkdir(exist_ok=True)
+        assert batch(web, clients, db).wait(timeout=600) == 0
+    return stored(db)
+
+
+def test_a_full_disk_stops_the_batch_with_a_message_and_resume_completes_it(generated, tmp_path):
+    """The database on a small file system that fills up mid-run: the batch stops at once with
+    exit 4 and a line naming the database; once space is freed, --resume ends with exactly
+    what an uninterrupted run stores."""
+    web, clients, _ = generated
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)],
+                             capture_output=True, text=True)  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here ({mounted.stderr.strip()})")
+    try:
+        filler = disk / "filler"
+        # leave 2.8 MB: the run fills it past the guard's 2 MB a few hundred listings in
+        filler.write_bytes(b"\0" * (16 * 1024 * 1024 - 2800 * 1024))
+        db = disk / "a.db"
+        full = batch(web, clients, db)
+        out, err = full.communicate(timeout=600)
+        assert full.returncode == 4, err[-3000:]
+        assert str(db) in err.splitlines()[-1] and "Traceback" not in err
+        assert "MB free" in err.splitlines()[-1]
+        assert 0 < _count(db) < len(_whole(generated)[0])  # stopped mid-run, what it had is kept
+        filler.unlink()  # space freed
+        resumed = batch(web, clients, db, "--resume")
+        out, err = resumed.communicate(timeout=600)
+        assert resumed.returncode == 0, err[-3000:]
+        assert stored(db) == _whole(generated)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
 def _count(db: Path) -> int:
