@@ -62,7 +62,8 @@ def address_differences(a: Address, b: Address) -> tuple[Level, ...]:
     _directional_differences(a, b, street)
     if a.street_words == b.street_words and any(lv != "format" for lv, _ in street):
         # the same words, read as other parts ('South Blvd': a directional or a name)
-        street = [("format", f"'{_sp(b, 'line')}' = '{_sp(a, 'line')}'")]
+        same = _plain(_sp(a, "line")) == _plain(_sp(b, "line"))
+        street = [] if same else [("format", f"'{_sp(b, 'line')}' = '{_sp(a, 'line')}'")]
     out += street
     _unit_differences(a, b, out)
     if b.city or b.state or b.zip:
@@ -102,6 +103,15 @@ def _shown_name(a: Address) -> str:
 
 
 def _directional_differences(a: Address, b: Address, out: list[Level]) -> None:
+    dirs_a, dirs_b = {a.predir, a.postdir} - {""}, {b.predir, b.postdir} - {""}
+    shown_a = " ".join(_sp(a, p) for p in ("predir", "postdir") if getattr(a, p))
+    shown_b = " ".join(_sp(b, p) for p in ("predir", "postdir") if getattr(b, p))
+    if dirs_a and dirs_b and not dirs_a & dirs_b:  # "W Ave" and "Ave E", whichever side of it
+        out.append(("directional_differs", f"directional '{shown_b}' ≠ '{shown_a}'"))
+        return
+    if dirs_a == dirs_b and (a.predir, a.postdir) != (b.predir, b.postdir):
+        out.append(("format", f"directional '{shown_b}' written on the other side of the name"))
+        return
     for part in ("predir", "postdir"):
         va, vb = getattr(a, part), getattr(b, part)
         if va and vb and va != vb:

@@ -95,9 +95,9 @@ def normalize_address(raw: str) -> Address:
     box = _BOX.match(text.strip(" ,."))
     if box:
         return Address(raw=raw, box=box.group(1).upper(), notes=tuple(notes))
-    text, respelled = respell(text)
+    text, respelled, unit = respell(text)
     try:
-        tokens = usaddress.parse(text)
+        tokens = usaddress.parse(text) + unit
     except Exception as exc:  # usaddress raises on odd input; an address must never crash a run
         return Address(raw=raw, notes=tuple(notes), problem=f"unreadable ({type(exc).__name__})")
     return _assemble(raw, as_written(tokens, respelled), notes)

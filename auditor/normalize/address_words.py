@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from num2words import num2words
 from scourgify.address_constants import (
+    CITY_ABBRS,
     DIRECTIONAL_REPLACEMENTS,
     LONGHAND_STREET_TYPES,
     OCCUPANCY_TYPE_ABBREVIATIONS,
@@ -64,7 +65,7 @@ ORDINAL_NUMBER = re.compile(r"^(\d+)(ST|ND|RD|TH|D)?$")
 
 # Route designators: Pub 28 lists "COUNTY ROAD", "STATE ROUTE", "US HIGHWAY"...; these spellings
 # of them it does not (no library has them), so they are written out before usaddress reads a line.
-ROUTE_SPELLINGS = {
+_OWN_ROUTE_SPELLINGS = {
     "CO RD": "County Road", "CO ROAD": "County Road", "CNTY RD": "County Road",
     "CR": "County Road", "C R": "County Road", "CO HWY": "County Highway",
     "CO RTE": "County Route", "SR": "State Route", "ST RT": "State Route",
@@ -78,6 +79,17 @@ ROUTE_KIND = {
     "STATE RTE": "state", "STATE HWY": "state", "STATE RD": "state",
     "US HWY": "us", "US RTE": "us", "HWY": "any", "RTE": "any",
 }  # fmt: skip
+
+# Every spelling of a designator, written out in full words ("US Hwy" -> "US Highway"), as
+# usaddress reads them best: Pub 28's spellings, then the table above.
+ROUTE_SPELLINGS = {
+    **{k: LONGHAND_STREET_TYPES[v].title().replace("Us ", "US ")
+       for k, v in STREET_TYPE_ABBREVIATIONS.items() if v in ROUTE_KIND},
+    **_OWN_ROUTE_SPELLINGS,
+}  # fmt: skip
+
+# "St Charles", "Mt Vernon", "Ft Worth": the abbreviations that begin names (not "VA").
+NAME_ABBREVIATIONS = {k: v for k, v in CITY_ABBRS.items() if k in ("ST", "MT", "FT")}
 
 # "Martin Luther King Jr" has one abbreviation everyone uses and no library lists.
 _MLK = ("MARTIN LUTHER KING", "M L KING", "MLK")
