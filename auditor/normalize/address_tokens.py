@@ -213,7 +213,8 @@ def _relabel(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
     - a unit designator after the street, and the number after it, are a unit ('DEPARTMENT 301'
       read as a city and a ZIP, 'PH 220' as a second street, 'Ground Fl.' as a city and a state);
     - the 5 digits after a '#' are a unit, not a ZIP ('1732 1st Ave # 25366');
-    - a directional right after the suffix is the street's ('Main St West, PH 3');
+    - a directional right after the suffix is the street's ('Main St West, PH 3'), and one
+      right after the number comes before the name;
     - the word after a route designator is the route ('County Road 720, Floor 6'), and a street
       type with no name after it is the suffix ('E Avenue, # 5')."""
     out = _numbered_building(list(tokens))
@@ -225,6 +226,8 @@ def _relabel(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
             out[j] = (token, "OccupancyIdentifier")
         elif before == "StreetNamePostType" and key in aw.DIRECTIONALS:
             out[j] = (token, "StreetNamePostDirectional")
+        elif label == "StreetNamePostDirectional" and before == "AddressNumber" and after:
+            out[j] = (token, "StreetNamePreDirectional")  # "121 NE Saint Charles Place"
         elif street_seen and key in aw.DESIGNATORS and label not in _UNIT_TYPES:
             marker = after == "#" and j + 2 < len(out)  # "SUITE #135"
             if _unit_id(out[j + 2][0] if marker else after):
