@@ -144,12 +144,8 @@ def rw_suffix(rng, tokens):
 
 
 def rw_directional(rng, tokens):
-    spots = [i for i, (label, t) in enumerate(tokens) if "Directional" in label]
-    spots = [
-        i
-        for i in spots
-        if _plain(tokens[i][1]) in {**LONGHAND_DIRECTIONALS, **DIRECTIONAL_REPLACEMENTS}
-    ]
+    known = {**LONGHAND_DIRECTIONALS, **DIRECTIONAL_REPLACEMENTS}
+    spots = [i for i, (lb, t) in enumerate(tokens) if "Directional" in lb and _plain(t) in known]
     if not spots:
         return None
     i = rng.choice(spots)
@@ -160,10 +156,8 @@ def rw_directional(rng, tokens):
 
 
 def rw_unit_designator(rng, tokens):
-    spots = [
-        i for i, (label, _) in enumerate(tokens) if label in ("OccupancyType", "SubaddressType")
-    ]
-    for i in spots:
+    units = ("OccupancyType", "SubaddressType")
+    for i in [i for i, (label, _) in enumerate(tokens) if label in units]:
         written = _plain(tokens[i][1])
         usps = OCCUPANCY_TYPE_ABBREVIATIONS.get(written, written)
         if usps not in _LONG_UNIT:
@@ -223,18 +217,10 @@ def rw_street_word(rng, tokens):
 # One road, the ways listings write its designator (no library lists these spellings).
 _ROUTES = [
     ["County Road", "Co Rd", "CR", "County Rd", "Co. Road"],
-    [
-        "State Route",
-        "SR",
-        "State Rte",
-        "Highway",
-        "Hwy",
-        "State Highway",
-        "State Hwy",
-        "State Road",
-    ],
+    ["State Route", "SR", "State Rte", "Highway", "Hwy", "State Highway", "State Hwy",
+     "State Road"],
     ["US Highway", "US Hwy", "U.S. Highway", "US Route", "US Rte"],
-]
+]  # fmt: skip
 
 
 def _route_of(text: str) -> list[str]:
@@ -290,15 +276,10 @@ def _comma_before_unit(tokens: Tokens) -> str:
 
 
 REWRITES = {
-    "suffix": rw_suffix,
-    "directional": rw_directional,
-    "unit designator": rw_unit_designator,
-    "ordinal": rw_ordinal,
-    "street-name word": rw_street_word,
-    "highway and county road": rw_route,
-    "house number in words": rw_house_number,
-    "case and punctuation": rw_case_punct,
-}
+    "suffix": rw_suffix, "directional": rw_directional, "unit designator": rw_unit_designator,
+    "ordinal": rw_ordinal, "street-name word": rw_street_word, "highway and county road": rw_route,
+    "house number in words": rw_house_number, "case and punctuation": rw_case_punct,
+}  # fmt: skip
 
 
 def rw_several(rng, tokens):
