@@ -7,14 +7,12 @@ when both sides have a value and they differ beyond case and spacing.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from napaudit.auditor.normalize.address import Address
+from napaudit.auditor.compare_address import compare_address  # noqa: F401 - fields reads it here
 from napaudit.auditor.normalize.hours import Hours, day_differences, week_in_words
 from napaudit.auditor.normalize.name import word_difference
 from napaudit.auditor.normalize.place import alias_of, city_standing, zip_info
-from napaudit.auditor.normalize.text import words
 
 if TYPE_CHECKING:
     from napaudit.auditor.normalize.record import Normalized
@@ -48,113 +46,6 @@ def compare_phone(c: Normalized, f: Normalized) -> Level:
     if not b.valid:
         return "invalid", f"'{b.raw}' is not a valid number ({b.problem}); yours is {a.display()}"
     return "differs", f"{b.display()} ≠ {a.display()}"
-
-
-def compare_address(c: Normalized, f: Normalized) -> Level:
-    a, b = c.address, f.address
-    if not a.parsed or not b.parsed:
-        if words(a.raw) == words(b.raw):
-            return "format", "same address: punctuation"
-        which = b if not b.parsed else a
-        return "unreadable", f"could not read '{which.raw}' as a street address ({which.problem})"
-    findings = _address_differences(a, b)
-    if not findings:
-        return "format", "same address: case or punctuation"
-    findings.sort(key=lambda lv: _ADDRESS_ORDER.index(lv[0]))
-    return findings[0][0], "; ".join(reason for _, reason in findings)
-
-
-# Most serious first: the first level found is the verdict.
-_ADDRESS_ORDER = (
-    "box_differs", "number_differs", "street_differs", "suffix_differs", "directional_differs",
-    "unit_differs", "unit_missing", "unit_extra", "street_spacing", "suffix_missing",
-    "directional_missing", "note", "format",
-)  # fmt: skip
-
-
-def _address_differences(a: Address, b: Address) -> list[Level]:
-    out: list[Level] = []
-    if a.box or b.box:
-        if a.box != b.box:
-            out.append(("box_differs", f"PO box {a.box or '(none)'} ≠ {b.box or '(none)'}"))
-        return out
-    if a.number != b.number:
-        out.append(("number_differs", f"street number {b.number or '(none)'} ≠ {a.number}"))
-    _street_differences(a, b, out)
-    _directional_differences(a, b, out)
-    _unit_differences(a, b, out)
-    if b.city or b.state or b.zip:
-        out.append(("format", "city, state or ZIP written on the address line"))
-    for note in b.notes:
-        out.append(("note", f"location note '{note}' set aside"))
-    return out
-
-
-def _street_differences(a: Address, b: Address, out: list[Level]) -> None:
-    name_a, name_b = (
-        " ".join((a.pretype, a.street)).strip(),
-        " ".join((b.pretype, b.street)).strip(),
-    )
-    if name_a != name_b:
-        if name_a.replace(" ", "") == name_b.replace(" ", ""):
-            out.append(("street_spacing", f"street '{_sp(b, 'street')}' = '{_sp(a, 'street')}'"))
-        else:
-            out.append(("street_differs", f"street '{_sp(b, 'street')}' ≠ '{_sp(a, 'street')}'"))
-    elif _plain(_sp(a, "street")) != _plain(_sp(b, "street")):
-        out.append(("format", f"'{_sp(b, 'street')}' = '{_sp(a, 'street')}'"))
-    if a.suffix and b.suffix and a.suffix != b.suffix:
-        out.append(("suffix_differs", f"suffix '{_sp(b, 'suffix')}' ≠ '{_sp(a, 'suffix')}'"))
-    elif a.suffix != b.suffix:
-        missing = a if not b.suffix else b
-        side = "listing" if not b.suffix else "your record"
-        out.append(("suffix_missing", f"suffix '{_sp(missing, 'suffix')}' missing on {side}"))
-    elif _plain(_sp(a, "suffix")) != _plain(_sp(b, "suffix")):
-        out.append(
-            ("format", f"suffix '{_sp(b, 'suffix')}' = '{_sp(a, 'suffix')}' (USPS {a.suffix})")
-        )
-
-
-def _directional_differences(a: Address, b: Address, out: list[Level]) -> None:
-    for part, label in (("predir", "directional"), ("postdir", "directional")):
-        va, vb = getattr(a, part), getattr(b, part)
-        if va and vb and va != vb:
-            out.append(("directional_differs", f"{label} '{_sp(b, part)}' ≠ '{_sp(a, part)}'"))
-        elif va != vb:
-            which, side = (a, "listing") if va else (b, "your record")
-            out.append(("directional_missing", f"{label} '{_sp(which, part)}' missing on {side}"))
-        elif va and _plain(_sp(a, part)) != _plain(_sp(b, part)):
-            out.append(("format", f"'{_sp(b, part)}' = '{_sp(a, part)}'"))
-
-
-def _unit_differences(a: Address, b: Address, out: list[Level]) -> None:
-    ids_a, ids_b = [i for _, i in a.units], [i for _, i in b.units]
-    if ids_a == ids_b:
-        if _plain(_sp(a, "unit")) != _plain(_sp(b, "unit")):
-            out.append(("format", f"'{_sp(b, 'unit')}' = '{_sp(a, 'unit')}'"))
-        return
-    if ids_a and ids_b:
-        out.append(("unit_differs", f"{_unit_word(a)} {' '.join(ids_b)} ≠ {' '.join(ids_a)}"))
-    elif ids_a:
-        out.append(("unit_missing", f"{_unit_word(a)} {' '.join(ids_a)} missing"))
-    else:
-        out.append(("unit_extra", f"{_unit_word(b)} {' '.join(ids_b)} not in your record"))
-
-
-def _unit_word(a: Address) -> str:
-    usps = a.units[0][0] if a.units else "#"
-    return {"STE": "suite", "APT": "apt", "FL": "floor", "#": "unit", "BLDG": "building"}.get(
-        usps, usps.lower()
-    )
-
-
-@lru_cache(maxsize=16384)
-def _plain(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch.isalnum())
-
-
-def _sp(a: Address, part: str) -> str:
-    """The source's own spelling of a component."""
-    return a.spelling.get(part, getattr(a, part, ""))
 
 
 def compare_city(c: Normalized, f: Normalized) -> Level:

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import NamedTuple
 
+from napaudit.auditor.compare_address import UNIT_LEVELS, address_differences
+from napaudit.auditor.fields import BY_NAME
+from napaudit.auditor.models import Status
 from napaudit.auditor.normalize.record import Normalized
 from rapidfuzz import fuzz
 
@@ -48,6 +51,7 @@ POINTS = {
     "name_weak": -2.0,  # >= 60
     "name_differs": -10.0,
 }
+ADDRESS_LEVELS = BY_NAME["address"].levels  # status and severity of each address level
 NAME_CUTOFFS = ((90, "name_close"), (75, "name_similar"), (60, "name_weak"))
 _STOP = frozenset("the and of a an at in on for inc llc co corp ltd".split())
 
@@ -171,16 +175,22 @@ def _phone_level(b: Normalized, listing: Normalized) -> str:
 
 
 def _address_level(b: Normalized, listing: Normalized) -> str:
+    """The verdict's own comparison of the two streets, read as evidence: what the verdict calls
+    the same address written differently (a missing suffix, 'Co Rd' for 'County Road') is the
+    same address here too. Units count apart (`unit_differs`)."""
     x, y = b.address, listing.address
-    if not (x.number and y.number and x.street and y.street):
+    if not (x.number and y.number and x.street and y.street and x.parsed and y.parsed):
         return ""
-    same_street = x.street == y.street or x.street_key == y.street_key
-    if x.number == y.number:
-        if same_street and (x.predir == y.predir or not (x.predir and y.predir)):
-            return "address_same"
-        similar = fuzz.ratio(x.street, y.street, processor=None, score_cutoff=80)
-        return "address_near" if similar else "address_differs"
-    return "address_same_street" if same_street else "address_differs"
+    levels = {level for level, _ in address_differences(x, y)} - UNIT_LEVELS
+    differs = {level for level in levels if ADDRESS_LEVELS[level][0] != Status.VARIANT}
+    if x.number != y.number:
+        return "address_same_street" if differs == {"number_differs"} else "address_differs"
+    if not differs:
+        return "address_same"
+    if differs <= {"suffix_differs", "directional_differs"}:
+        return "address_near"
+    similar = fuzz.ratio(x.street, y.street, processor=None, score_cutoff=80)
+    return "address_near" if similar else "address_differs"
 
 
 def _name_level(b: Normalized, listing: Normalized) -> str:
