@@ -225,8 +225,10 @@ def places_report(show_errors: bool) -> dict:
             r for r in results if name == "whole" or half(r[0]["left"] + r[0]["right"]) == name
         ]
         out[name] = _pair_scores(chosen)
-        for kind in sorted({r[0]["kind"] for r in chosen}):
-            out[f"{name} {kind}"] = _pair_scores(r for r in chosen if r[0]["kind"] == kind)
+        for kind in sorted({r[0]["kind"] for r in chosen}):  # most kinds hold no match: say
+            of_kind = [r for r in chosen if r[0]["kind"] == kind]  # how many pairs came out right
+            right = sum((score >= THRESHOLD) == (pair["same"] == "1") for pair, score, _ in of_kind)
+            out[f"{name} {kind}"] = {"pairs": len(of_kind), "right": right}
     if show_errors:
         for pair, score, evidence in results:  # the study half only: tune on it alone
             wrong = (score >= THRESHOLD) != (pair["same"] == "1")
@@ -327,6 +329,9 @@ def main() -> None:
     for set_name, parts in figures.items():
         print(set_name)
         for part, s in parts.items():
+            if "pairs" in s:
+                print(f"    {part:26} {s['right']} of {s['pairs']} pairs right")
+                continue
             extra = f"  field verdicts {s['verdicts']:.3f}" if "verdicts" in s else ""
             print("  " + fmt(part, s) + extra)
 
