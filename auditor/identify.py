@@ -127,33 +127,32 @@ class Identifier:
 
     def __init__(self, businesses: list[Normalized]):
         self.businesses = businesses
+        # Ties are broken by the business's id, then its place in the input; never by the
+        # order a set or a hash gives, so the same input always gives the same answer.
+        by_id = sorted(range(len(businesses)), key=lambda i: (businesses[i].record.id, i))
+        self.rank = [0] * len(businesses)
         postings: dict[str, list[int]] = defaultdict(list)
-        for i, b in enumerate(businesses):
-            for key in blocking_keys(b):
+        for position, i in enumerate(by_id):  # so every posting list is in that order
+            self.rank[i] = position
+            for key in blocking_keys(businesses[i]):
                 postings[key].append(i)
         limit = max(MAX_POSTING, len(businesses) // 100)
         self.postings = {k: v for k, v in postings.items() if len(v) <= limit}
         self.freq = Frequencies(businesses)
 
-    def _key(self, i: int) -> tuple[str, int]:
-        """The tie-breaker: the business's id, then its place in the input. Never the order a
-        set or a hash gives, so the same input always gives the same answer."""
-        return (self.businesses[i].record.id, i)
-
     def candidates(self, listing: Normalized) -> list[int]:
         shared: Counter[int] = Counter()
-        for key in blocking_keys(listing):
+        for key in sorted(blocking_keys(listing)):  # sorted: ties keep a stable order
             weight = KEY_WEIGHT[key[0]]
             for i in self.postings.get(key, ()):
                 shared[i] += weight
-        ranked = sorted(shared, key=lambda i: (-shared[i], self._key(i)))
-        return ranked[:MAX_CANDIDATES]
+        return [i for i, _ in shared.most_common(MAX_CANDIDATES)]
 
     def identify(self, listing: Normalized) -> Match:
         scored = sorted(
-            ((score_pair(self.businesses[i], listing, self.freq), i)
+            ((_score(self.businesses[i], listing, self.freq), i)
              for i in self.candidates(listing)),
-            key=lambda s: (-s[0][0], self._key(s[1])),
+            key=lambda s: (-s[0][0], self.rank[s[1]]),
         )  # fmt: skip
         if not scored:
             return Match(None, None, evidence=["no business shares a phone, ZIP, street or name"])
@@ -166,7 +165,7 @@ class Identifier:
             business_id=best_id if best >= THRESHOLD else None,
             score=round(best, 3),
             candidate=best_id,
-            evidence=evidence,
+            evidence=[_words(level, detail) for level, _, detail in evidence],
             runner_up=runner,
         )
 
@@ -179,6 +178,14 @@ def score_pair(
     `freq` (from the canonical set) weakens an agreement on a value several businesses share:
     a phone, a street address or a name common to k of them says log2(k) points less.
     """
+    probability, evidence = _score(b, listing, freq)
+    return probability, [_words(level, detail) for level, _, detail in evidence]
+
+
+def _score(
+    b: Normalized, listing: Normalized, freq: Frequencies | None
+) -> tuple[float, list[tuple[str, float, str]]]:
+    """score_pair's sum, the evidence left as (level, points, detail): words only for the best."""
     evidence: list[tuple[str, float, str]] = []  # level, points, detail for the words
     phone = _phone_level(b, listing)
     address = _address_level(b, listing)
@@ -199,8 +206,7 @@ def score_pair(
     if freq is not None:
         evidence = [freq.adjust(b, level, points, detail) for level, points, detail in evidence]
     total = PRIOR + sum(points for _, points, _ in evidence)
-    probability = 1.0 / (1.0 + 2.0 ** (-total))
-    return probability, [_words(level, detail) for level, _, detail in evidence]
+    return 1.0 / (1.0 + 2.0 ** (-total)), evidence
 
 
 def _place_level(b: Normalized, listing: Normalized, address: str) -> str:
@@ -255,18 +261,17 @@ def _name_level(b: Normalized, listing: Normalized) -> tuple[str, str]:
     x, y = name_shape(b.record.name or ""), name_shape(listing.record.name or "")
     if not (x.head and y.head):
         return "", ""
-    if x.compact == y.compact or sorted(x.head + x.venue) == sorted(y.head + y.venue):
+    if x.compact == y.compact or x.bag == y.bag:
         if x.notes == y.notes or not (x.notes and y.notes):
             return "name_exact", ""  # 'Hotel Bel-Air' = 'Bel-Air Hotel'; a note on one side
         return "name_branch", " ".join(x.notes + y.notes)
-    (short, short_side), (long, long_side) = sorted(
-        ((x, b), (y, listing)), key=lambda s: len(s[0].words)
-    )
+    (short, short_side), (long, long_side) = (x, b), (y, listing)
+    if len(y.words) < len(x.words):
+        (short, short_side), (long, long_side) = (y, listing), (x, b)
     extra = extra_words(short.head + short.venue, long.words)
     if extra is not None:
         return _extension(short, long, extra, short_side, long_side)
-    similarity = fuzz.token_set_ratio(" ".join(x.words), " ".join(y.words), processor=None,
-                                      score_cutoff=0)  # fmt: skip
+    similarity = fuzz.token_set_ratio(x.text, y.text, processor=None, score_cutoff=0)
     level = next((lv for cutoff, lv in NAME_CUTOFFS if similarity >= cutoff), "name_differs")
     return level, ""
 
@@ -324,7 +329,9 @@ class Frequencies:
         self.address = Counter(_address_key(b) for b in businesses if b.address.number)
         self.name = Counter(name_shape(b.record.name or "").compact for b in businesses)
 
-    def adjust(self, b: Normalized, level: str, points: float, detail: str):
+    def adjust(
+        self, b: Normalized, level: str, points: float, detail: str
+    ) -> tuple[str, float, str]:
         """An agreement on a value k businesses share is worth log2(k) points less."""
         shared = 1
         if level in _PHONE_AGREES:

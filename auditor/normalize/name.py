@@ -99,15 +99,16 @@ class Shape:
     head: tuple[str, ...]  # the name proper: articles and a locative tail left out
     venue: tuple[str, ...]  # after 'at', '@' or 'inside': the place it is in
     notes: tuple[str, ...]  # in parentheses: a branch or place ("Spago (Los Angeles)")
+    compact: str  # head and venue run together: 'East Side' and 'Eastside' are one name
+    bag: tuple[str, ...]  # head and venue in sorted order: 'Hotel Bel-Air', 'Bel-Air Hotel'
 
     @property
     def words(self) -> tuple[str, ...]:
         return self.head + self.venue + self.notes
 
     @property
-    def compact(self) -> str:
-        """The words run together: 'East Side' and 'Eastside' are one name."""
-        return "".join(self.head + self.venue)
+    def text(self) -> str:
+        return " ".join(self.words)
 
 
 @lru_cache(maxsize=262144)
@@ -117,11 +118,9 @@ def name_shape(raw: str) -> Shape:
     found = normalize_name(text).words
     cut = next((i for i, w in enumerate(found) if w in _LOCATIVE and 0 < i < len(found) - 1), 0)
     head, venue = (found[:cut], found[cut + 1 :]) if cut else (found, ())
-    return Shape(
-        head=tuple(w for w in head if w not in ARTICLES),
-        venue=tuple(w for w in venue if w not in ARTICLES),
-        notes=notes,
-    )
+    head = tuple(w for w in head if w not in ARTICLES)
+    venue = tuple(w for w in venue if w not in ARTICLES)
+    return Shape(head, venue, notes, "".join(head + venue), tuple(sorted(head + venue)))
 
 
 def extra_words(shorter: tuple[str, ...], longer: tuple[str, ...]) -> list[str] | None:
