@@ -8,14 +8,14 @@ import pytest
 from napaudit.auditor.audit import rank_candidates
 from napaudit.auditor.identify import THRESHOLD, Identifier, score_pair
 from napaudit.auditor.models import Record
-from napaudit.auditor.normalize.record import normalize_record
+from napaudit.auditor.normalize.record import Normalized, normalize_record
 
 
-def business(**fields) -> object:
+def business(**fields) -> Normalized:
     return normalize_record(Record(id=fields.pop("id", "ours"), **fields))
 
 
-def listing(**fields) -> object:
+def listing(**fields) -> Normalized:
     return normalize_record(Record(id="listing", **fields))
 
 
