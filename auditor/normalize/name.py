@@ -81,3 +81,73 @@ def word_difference(canonical: Name, found: Name) -> str:
     if not parts:
         parts.append("word order differs")
     return "; ".join(parts)
+
+
+# --- identification: a name's shape ---------------------------------------------------------
+# Judging keeps every word (an added word is a finding); identification asks another question:
+# is this the same business, named more or less fully? So it sets aside what does not name it.
+
+ARTICLES = frozenset({"the", "a", "an"})
+# "Lancellotti's Restaurant at Geneva On The Lake", "Starbucks @ Target": what follows names the
+# place the business is in, not the business.
+_LOCATIVE = frozenset({"at", "inside"})
+_PARENS = re.compile(r"\(([^)]*)\)")
+
+
+@dataclass(frozen=True)
+class Shape:
+    head: tuple[str, ...]  # the name proper: articles and a locative tail left out
+    venue: tuple[str, ...]  # after 'at', '@' or 'inside': the place it is in
+    notes: tuple[str, ...]  # in parentheses: a branch or place ("Spago (Los Angeles)")
+    compact: str  # head and venue run together: 'East Side' and 'Eastside' are one name
+    bag: tuple[str, ...]  # head and venue in sorted order: 'Hotel Bel-Air', 'Bel-Air Hotel'
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return self.head + self.venue + self.notes
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@lru_cache(maxsize=262144)
+def name_shape(raw: str) -> Shape:
+    notes = tuple(w for part in _PARENS.findall(raw) for w in words(part) if w not in ARTICLES)
+    text = _PARENS.sub(" ", raw).replace("@", " at ")
+    found = normalize_name(text).words
+    cut = next((i for i, w in enumerate(found) if w in _LOCATIVE and 0 < i < len(found) - 1), 0)
+    head, venue = (found[:cut], found[cut + 1 :]) if cut else (found, ())
+    head = tuple(w for w in head if w not in ARTICLES)
+    venue = tuple(w for w in venue if w not in ARTICLES)
+    return Shape(head, venue, notes, "".join(head + venue), tuple(sorted(head + venue)))
+
+
+def extra_words(shorter: tuple[str, ...], longer: tuple[str, ...]) -> list[str] | None:
+    """The words of `longer` beyond those of `shorter`; None when `shorter` is not within it.
+
+    A word of `shorter` may stand for two adjacent words of `longer` ('eastside', 'east side').
+    """
+    remaining = list(longer)
+    for word in shorter:
+        if word in remaining:
+            remaining.remove(word)
+            continue
+        pairs = (i for i in range(len(remaining) - 1) if remaining[i] + remaining[i + 1] == word)
+        i = next(pairs, None)
+        if i is None:
+            return None
+        del remaining[i : i + 2]
+    return remaining
+
+
+def same_stem(a: str, b: str) -> bool:
+    """'groomers' ~ 'grooming', 'bars' ~ 'bar': enough to tell a category word from another."""
+    if a == b:
+        return True
+    short = min(len(a), len(b))
+    if short < 3:
+        return False
+    if short <= 4:  # 'bar', 'bars'; 'spa', 'spas'
+        return a.rstrip("s") == b.rstrip("s")
+    return a[:5] == b[:5]
