@@ -485,6 +485,7 @@ def test_text_fills_the_gaps_structured_data_left():
         "state": "json-ld",
         "zip": "text",
         "phone": "text",
+        "categories": "json-ld",  # the type, Restaurant
     }
 
 
@@ -584,7 +585,10 @@ def test_as_dict():
 
     out = business.as_dict()
 
-    assert " ".join(out) == "name address city state zip country phone website hours method"
+    assert " ".join(out) == (
+        "name address city state zip country phone website hours categories method"
+    )
+    assert out["categories"] == "Dentist"
     assert out["method"]["name"] == "json-ld"
 
 

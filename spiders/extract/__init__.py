@@ -6,6 +6,10 @@ JSON state of JavaScript apps, listing cards, then the page's plain text (tel: l
 addresses, the name from og:site_name, the title, the h1 or the logo), which also fills the fields
 the markup left empty. Values are kept as the page shows them, squashed; normalizing is the
 auditor's job (auditor.normalize), since the raw value is the evidence in a finding.
+
+A page may list a great many businesses (a directory's JSON-LD @graph of 100,000): the work is
+linear in their number, and at most `limit` are returned (LIMIT by default), the most complete
+first; how many were left out is the returned list's `left_out`.
 """
 
 from __future__ import annotations
@@ -18,16 +22,27 @@ from napaudit.spiders.extract.page import Page
 from napaudit.spiders.extract.structured import structured_businesses
 from napaudit.spiders.extract.text import shows_no_business, text_business
 
-__all__ = ["Business", "extract"]
+__all__ = ["LIMIT", "Business", "Businesses", "extract"]
 
 LISTING_PAGE = 3  # this many businesses make a page a list: no page-level business is read then
+# Businesses kept from one page. The largest real directory page at hand lists 40; a page past
+# this is a data dump, and a crawl that stores it all would stall on it.
+LIMIT = 1000
 
 
-def extract(html: str | bytes, url: str = "") -> list[Business]:
-    """Every business the page shows, best first (most complete / most reliable first)."""
+class Businesses(list):
+    """The businesses `extract` returns (a list of Business), and how many more the page showed
+    past the limit (`left_out`; 0 when none was left out)."""
+
+    left_out: int = 0
+
+
+def extract(html: str | bytes, url: str = "", limit: int | None = LIMIT) -> Businesses:
+    """Every business the page shows, best first (most complete / most reliable first), at most
+    `limit` of them (None: no limit); `.left_out` on the result counts the others."""
     page = Page.load(html, url)
     if page.root is None:
-        return []
+        return Businesses()
     found = dedupe(structured_businesses(page) + appstate.businesses(page))
     listing = len(found) >= LISTING_PAGE
     if not listing:
@@ -38,7 +53,13 @@ def extract(html: str | bytes, url: str = "") -> list[Business]:
     if not listing and not _complete(found) and not shows_no_business(page):
         _add_text(found, text_business(page))
     place_links(found, page, listing)
-    return rank(found)
+    return _capped(rank(found), limit)
+
+
+def _capped(found: list[Business], limit: int | None) -> Businesses:
+    kept = Businesses(found if limit is None else found[: max(limit, 0)])
+    kept.left_out = len(found) - len(kept)
+    return kept
 
 
 _EVERY_FIELD = ("name", "address", "city", "zip", "phone", "website", "hours")
