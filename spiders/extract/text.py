@@ -11,7 +11,7 @@ import re
 from napaudit.auditor.normalize.hours import normalize_hours
 from napaudit.auditor.normalize.text import squash
 from napaudit.spiders.extract.addresses import Found, find_addresses, street_lines
-from napaudit.spiders.extract.links import host, is_social
+from napaudit.spiders.extract.links import is_social, site
 from napaudit.spiders.extract.model import Business, street_key
 from napaudit.spiders.extract.names import best_name
 from napaudit.spiders.extract.page import Page
@@ -103,17 +103,17 @@ def website_link(page: Page) -> str:
     follows a "Website:" label."""
     if page.root is None:
         return ""
-    own = host(page.url or page.base_url)
+    own = site(page.url or page.base_url)
     for link in page.root.iter("a"):
         href = page.absolute(link.get("href") or "")
-        target = host(href) if href.startswith(("http://", "https://")) else ""
+        target = site(href) if href.startswith(("http://", "https://")) else ""
         if not target or target == own or is_social(href):
             continue
         shown = squash(link.text_content())
         before = link.getprevious() if link.getprevious() is not None else link.getparent()
         label = squash(before.tail if before is link.getprevious() else before.text)
         if (
-            host(shown) == target
+            site(shown) == target
             or _WEBSITE_TEXT.fullmatch(shown)
             or re.search(r"(?i)web\s?site:?$", label)
         ):
