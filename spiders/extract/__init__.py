@@ -17,7 +17,7 @@ from __future__ import annotations
 from napaudit.spiders.extract import appstate
 from napaudit.spiders.extract.cards import card_businesses
 from napaudit.spiders.extract.links import place_links
-from napaudit.spiders.extract.model import Business, dedupe, merge, rank, same_business
+from napaudit.spiders.extract.model import Business, dedupe, merge, name_key, rank, same_business
 from napaudit.spiders.extract.page import Page
 from napaudit.spiders.extract.structured import structured_businesses
 from napaudit.spiders.extract.text import shows_no_business, text_business
@@ -73,11 +73,25 @@ def _complete(found: list[Business]) -> bool:
 
 def _add_text(found: list[Business], text: Business) -> None:
     """The text fills the gaps of the record it describes (or of the best one); alone, it is
-    the page's business."""
+    the page's business. A record that only names someone (a site-wide Organization, the web
+    agency's) is no such best record: a text business with another name stands beside it."""
     if not (text.name or text.phone or text.address or text.city):
         return
-    if not found:
-        found.append(text)
-        return
     twin = next((b for b in found if same_business(b, text)), None)
-    merge(twin or rank(found)[0], text)
+    best = rank(found)[0] if found else None
+    if twin is None and best is not None and (_placed(best) or _same_name(best, text)):
+        twin = best
+    if twin is None:
+        found.append(text)
+    else:
+        merge(twin, text)
+
+
+def _placed(business: Business) -> bool:
+    return bool(business.phone or business.address or business.city or business.zip)
+
+
+def _same_name(a: Business, b: Business) -> bool:
+    """Either name inside the other, word for word ("Acme" and "Acme Widgets LLC")."""
+    x, y = f" {name_key(a.name)} ", f" {name_key(b.name)} "
+    return not x.strip() or not y.strip() or x in y or y in x

@@ -38,7 +38,17 @@ _CA_ANCHOR = re.compile(
 _UK_ANCHOR = re.compile(
     r"(?<![\w])(?P<state>)(?P<zip>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})(?![\w])"
 )
-_ANCHORS = (_US_ANCHOR, _CA_ANCHOR, _UK_ANCHOR)
+# "Springfield, IL" with no ZIP: a state after a comma that ends its line (or comes before a
+# country or a separator). Tried only when no address with a postal code was found, and kept
+# only with a numbered street before it: a state name alone ends many a sentence.
+_US_NO_ZIP = re.compile(
+    rf",[ \t]*(?P<state>{_STATE})\.?(?P<zip>)(?=[ \t]*(?:,?[ \t]*(?:USA|U\.S\.A?\.?|"
+    r"United States))?[ \t]*(?:$|[|•·–—]))",
+    re.MULTILINE,
+)
+_ANCHORS = (_US_ANCHOR, _CA_ANCHOR, _UK_ANCHOR, _US_NO_ZIP)
+# A place and nothing else: "Springfield, IL", "Springfield Illinois", "Texas".
+_PLACE_ONLY = re.compile(rf"(?:[A-Za-z][\w .'-]*,?\s+)?(?:{_STATE})\.?(?:,?\s+(?:USA|US))?")
 _COUNTRY = re.compile(
     r"^[\s,]*(USA|U\.S\.A\.?|U\.S\.|US|United States(?: of America)?|Canada|UK|"
     r"United Kingdom|England)\b",
@@ -53,6 +63,8 @@ _STREET_LABELS = frozenset(
 )
 _NAMED_PLACE = frozenset({"LandmarkName", "BuildingName"})
 _SUFFIX_WORDS = frozenset(STREET_TYPE_ABBREVIATIONS) | frozenset(STREET_TYPE_ABBREVIATIONS.values())
+# "Mailing address: PO Box 42", "Office: 120 Oak St": a label before a street is no part of it.
+_LABEL = re.compile(r"(?i)^[^\d:]{2,30}:\s*(?=\d|p\.?\s*o\b|box\b|post\s+office)")
 _MAX_LINE = 90  # a longer line is prose, not a line of an address block
 _PUNCT = " ,|·•"  # separators pages put between the parts of an address on one line
 
@@ -85,12 +97,12 @@ def find_addresses(lines: list[str]) -> list[Found]:
     starts = _line_starts(lines)
     found: list[Found] = []
     for anchor in _ANCHORS:
-        if anchor is _UK_ANCHOR and found:
-            break  # the UK shape is tried only on pages with no US or Canadian address
+        if anchor in (_UK_ANCHOR, _US_NO_ZIP) and found:
+            break  # these shapes are tried only on pages with no address found before
         for m in _anchors(anchor, text):
             line = _line_of(starts, m.start("state"))
             address = _around(lines, starts, line, m)
-            if address:
+            if address and (anchor is not _US_NO_ZIP or _numbered(address.address)):
                 found.append(address)
     return sorted(found, key=lambda f: f.line)
 
@@ -107,6 +119,11 @@ def _anchors(anchor: re.Pattern, text: str):
             m = anchor.search(text, m.start() + 1, z.end())
         if m is not None and m.start("zip") == z.start():
             yield m
+
+
+def is_place(text: str) -> bool:
+    """A city and state, or a state, alone: where a business is, not what it is called."""
+    return bool(_PLACE_ONLY.fullmatch(squash(text)))
 
 
 def street_lines(lines: list[str]) -> list[Found]:
@@ -166,7 +183,7 @@ def _around(lines: list[str], starts: list[int], line: int, m: re.Match) -> Foun
         city = wider_city or city
     if not city and not street:
         return None
-    street, city = _usps_city(street, city, m.group("zip"))
+    street, city = _usps_city(_LABEL.sub("", street), city, m.group("zip"))
     country = _COUNTRY.match(m.string[m.end() : m.end() + 40])
     return Found(
         address=street,
@@ -210,11 +227,12 @@ def split_address(one_line: str) -> dict[str, str]:
     for anchor in _ANCHORS:
         # the last anchor: a street line may itself hold a number that looks like one
         m = next(iter(reversed(list(anchor.finditer(text)))), None)
+        if m and anchor is _US_NO_ZIP and not _numbered(text[: m.start()]):
+            m = None
         if m:
             tail = squash(f"{m['state']} {m['zip']}")
-            street, city = _usps_city(
-                *_split(text[: m.start("state")].rstrip(" ,"), tail), m["zip"]
-            )
+            street, city = _split(text[: m.start("state")].rstrip(" ,"), tail)
+            street, city = _usps_city(_LABEL.sub("", street), city, m["zip"])
             country = _COUNTRY.match(text[m.end() :])
             parts = {
                 "address": street,

@@ -93,9 +93,9 @@ def _same_page(a: str, b: str) -> bool:
     return bool(b) and a.split("#")[0].rstrip("/") == b.split("#")[0].rstrip("/")
 
 
-def name_in_host(name: str, host_name: str) -> bool:
-    """'Basic Food Flavors Inc' and basicfoodflavors.com: the host spells the name, or a
-    distinctive word of it."""
+def name_in_host(name: str, host_name: str, whole: bool = False) -> bool:
+    """'Harbor Lane Dental Inc' and harborlanedental.com: the host spells the name (`whole`), or
+    a distinctive word of it."""
     parts = _DOMAINS(host_name)
     labels = [label for label in [*parts.subdomain.split("."), parts.domain] if label != "www"]
     name_words = [w for w in words(name) if w not in _COMMON]
@@ -104,6 +104,6 @@ def name_in_host(name: str, host_name: str) -> bool:
         label = label.replace("-", "")
         if len(label) >= 3 and (label in compact or compact and compact in label):
             return True
-        if any(len(w) >= 4 and w in label for w in name_words):
+        if not whole and any(len(w) >= 4 and w in label for w in name_words):
             return True
     return False

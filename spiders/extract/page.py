@@ -18,17 +18,17 @@ from napaudit.auditor.normalize.text import squash
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
-# Text a visitor never reads as the business's details: code, form widgets (a state <select>
-# lists all fifty states), and embedded media. Elements styled display:none are kept: drop-down
-# menus are hidden until hovered, and some hold the only address on the page (Lutron's).
+# Text a visitor never reads as the business's details: code, form fields (a state <select>
+# lists all fifty states), and embedded media. A <button> is read: "Call (217) 555-0142" is often
+# one. Elements styled display:none are kept: drop-down menus are hidden until hovered, and a
+# menu may hold the only address on the page.
 _SKIP = frozenset(
-    "script style noscript template head title select option textarea svg iframe object "
-    "button map".split()
+    "script style noscript template head title select option textarea svg iframe object map".split()
 )
 _BLOCKS = frozenset(
-    "address article aside blockquote body center dd div dl dt fieldset figcaption figure footer "
-    "form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td tfoot th "
-    "thead tr ul".split()
+    "address article aside blockquote body button center dd div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td "
+    "tfoot th thead tr ul".split()
 )
 
 

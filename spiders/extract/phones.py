@@ -20,7 +20,11 @@ from napaudit.spiders.extract.page import Page
 REGION = "US"  # the pages are mostly US: numbers without a country code are read as US numbers
 
 _FAX_BEFORE = re.compile(r"(?i)(?:\bfax|(?:^|[\s|,(])f)\b\s*(?:#|no\.?|number)?\s*[:.]?[\s\-]*$")
-_FAX_AFTER = re.compile(r"(?i)^\s*[(\[]?\s*(?:fax|f)\b")
+# "702-643-6149 (fax)" or "702-643-6149 fax", but not "217-555-0142 Fax: 217-555-0143", where
+# the label belongs to the next number.
+_FAX_AFTER = re.compile(
+    r"(?i)^\s*(?:[(\[]\s*(?:fax|f)\b|(?:fax|f)\b(?!\s*(?:#|no\.?|number)?\s*[:.]?\s*[+(\d]))"
+)
 _PHONE_BEFORE = re.compile(
     r"(?i)\b(?:phone|telephone|tel|call|ph|p|t|main|office|toll[\s-]?free|local|voice)\b"
     r"[^0-9\n]{0,14}$"
@@ -38,6 +42,14 @@ _ID_BEFORE = re.compile(
     r"(?i)\b(?:order|invoice|ref|reference|ticket|case|confirmation|tracking|id|ip|version|"
     r"serial|sku|item|model|account|license|licence|lic|permit|policy|reg|registration|isbn)"
     r"\b\s*(?:#|no\.?|number|address)?\s*[:.#]?\s*$"
+)
+
+
+# A number spelled with letters ("1-800-FLOWERS", "(212) NEW-YORK"), which phonenumbers' matcher
+# does not look for: an area code, then seven letters or digits, at least two of them letters.
+_VANITY = re.compile(
+    r"(?<![\w+-])(?:\+?1[\s.-]?)?\(?[2-9]\d\d\)?[\s.-]?"
+    r"(?=(?:[0-9\s.-]*[A-Z]){2})[A-Z0-9]{3}[\s.-]?[A-Z0-9]{4}(?![\w-])"
 )
 
 
@@ -87,19 +99,38 @@ def phones(page: Page, region: str = REGION) -> list[PhoneHit]:
     for line in page.lines:
         starts.append(starts[-1] + len(line) + 1)
     line = 0
-    for match in numbers(text, region):
-        while starts[line + 1] <= match.start:
+    found = [(m.start, m.end, m.raw_string) for m in numbers(text, region)]
+    if region == REGION:
+        found += _spelled(text, {_digits(raw) for _, _, raw in found})
+    for start, end, raw in found:
+        while starts[line + 1] <= start:
             line += 1
-        before = text[max(0, match.start - 24) : match.start]
-        if match.start == starts[line] and line > 0:  # a label alone on the line above
+        before = text[max(0, start - 24) : start]
+        if start == starts[line] and line > 0:  # a label alone on the line above
             before = page.lines[line - 1][-24:]
-        after = text[match.end : match.end + 12].split("\n", 1)[0]
+        after = text[end : end + 12].split("\n", 1)[0]
         if _FAX_BEFORE.search(before) or _FAX_AFTER.match(after):
             continue
         labelled = bool(_PHONE_BEFORE.search(before) or _PHONE_AFTER.match(after))
         method = "footer" if page.zones[line] == "footer" else "text"
-        hits.append(PhoneHit(_balanced(match.raw_string), line, labelled, method))
+        hits.append(PhoneHit(_balanced(raw), line, labelled, method))
     return hits
+
+
+def _spelled(text: str, shown: set[str]) -> list[tuple[int, int, str]]:
+    """Numbers spelled with letters that are valid once dialled, unless the page also shows them
+    in digits ("1-888-WEB-CLUB (1-888-932-2582)"): the digits are then the number."""
+    found = []
+    for m in _VANITY.finditer(text):
+        dialled = phonenumbers.convert_alpha_characters_in_number(m.group())
+        if _digits(dialled) not in shown and _parses(dialled):
+            if not _not_a_phone(text, m.start(), m.end()):
+                found.append((m.start(), m.end(), m.group()))
+    return found
+
+
+def _digits(raw: str) -> str:
+    return re.sub(r"\D", "", raw)[-10:]
 
 
 def _balanced(raw: str) -> str:

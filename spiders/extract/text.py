@@ -23,6 +23,7 @@ _GONE = re.compile(
     r"(?i)\b(?:404|not found|no longer (?:listed|available|exists?)|(?:has been|was) removed|"
     r"listing removed|(?:does not|doesn't) exist)\b"
 )
+_PO_BOX = re.compile(r"(?i)\s*(?:p\.?\s*o\.?\s*box|post\s+office\s+box|box\s+\d)")
 _WEBSITE_TEXT = re.compile(r"(?i)(?:visit\s+)?(?:our\s+)?(?:web\s?site|home\s?page)")
 _UK_POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}")
 _HOURS_LABEL = re.compile(r"(?i)\b(?:hours|open)\b")
@@ -33,7 +34,7 @@ _TIME = re.compile(r"(?i)\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d:\d\d|\bnoon\b|24 hours"
 
 def best_address(found: list[Found], zones: list[str], hits: list[PhoneHit]) -> Found | None:
     """The page's own address among those found: in an <address> or contact block, repeated,
-    complete, near a phone; page order breaks ties."""
+    complete, near a phone, a place rather than a post office box; page order breaks ties."""
     counts: dict[str, int] = {}
     for f in found:
         counts[street_key(f.address)] = counts.get(street_key(f.address), 0) + 1
@@ -43,7 +44,8 @@ def best_address(found: list[Found], zones: list[str], hits: list[PhoneHit]) -> 
         us = bool(re.fullmatch(r"\d{5}(?:-\d{4})?", f.zip))  # the pages are mostly US
         phone_near = any(f.street_line - 2 <= h.line <= f.line + 6 for h in hits)
         repeated = min(counts[street_key(f.address)], 3) - 1 if f.address else 0
-        return zone + repeated + 2 * bool(f.address) + bool(f.city) + phone_near + us
+        place = bool(f.address) and not _PO_BOX.match(f.address)
+        return zone + repeated + 2 * bool(f.address) + bool(f.city) + phone_near + us + place
 
     return max(found, key=score, default=None)  # max keeps the first of equals
 
