@@ -8,11 +8,13 @@ the markup left empty. Values are kept as the page shows them, squashed; normali
 auditor's job (auditor.normalize), since the raw value is the evidence in a finding.
 
 A page may list a great many businesses (a directory's JSON-LD @graph of 100,000): the work is
-linear in their number, and at most `limit` are returned (LIMIT by default), the most complete
-first; how many were left out is the returned list's `left_out`.
+linear in their number, and at most `limit` are returned (LIMIT by default): the first ones the
+page shows, most trusted method first. How many were left out is the returned list's `left_out`.
 """
 
 from __future__ import annotations
+
+from itertools import chain
 
 from napaudit.spiders.extract import appstate
 from napaudit.spiders.extract.cards import card_businesses
@@ -40,25 +42,25 @@ class Businesses(list):
 def extract(html: str | bytes, url: str = "", limit: int | None = LIMIT) -> Businesses:
     """Every business the page shows, best first (most complete / most reliable first), at most
     `limit` of them (None: no limit); `.left_out` on the result counts the others."""
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1 or None, not {limit}")
     page = Page.load(html, url)
     if page.root is None:
         return Businesses()
-    found = dedupe(structured_businesses(page) + appstate.businesses(page))
-    listing = len(found) >= LISTING_PAGE
+    markup = chain(structured_businesses(page), appstate.businesses(page))
+    found, left_out = dedupe(markup, limit)
+    listing = len(found) + left_out >= LISTING_PAGE
     if not listing:
         cards = card_businesses(page)
         if cards:
-            found = dedupe(found + cards)
+            found, more = dedupe(found + cards, limit)
+            left_out += more
             listing = True
     if not listing and not _complete(found) and not shows_no_business(page):
         _add_text(found, text_business(page))
     place_links(found, page, listing)
-    return _capped(rank(found), limit)
-
-
-def _capped(found: list[Business], limit: int | None) -> Businesses:
-    kept = Businesses(found if limit is None else found[: max(limit, 0)])
-    kept.left_out = len(found) - len(kept)
+    kept = Businesses(rank(found))
+    kept.left_out = left_out
     return kept
 
 

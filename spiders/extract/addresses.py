@@ -67,6 +67,7 @@ _SUFFIX_WORDS = frozenset(STREET_TYPE_ABBREVIATIONS) | frozenset(STREET_TYPE_ABB
 _LABEL = re.compile(r"(?i)^[^\d:]{2,30}:\s*(?=\d|p\.?\s*o\b|box\b|post\s+office)")
 _MAX_LINE = 90  # a longer line is prose, not a line of an address block
 _PUNCT = " ,|·•"  # separators pages put between the parts of an address on one line
+_SEPARATORS = _PUNCT + "-–—"
 
 
 @dataclass
@@ -202,9 +203,11 @@ def _numbered(street: str) -> bool:
 
 
 def _usps_city(street: str, city: str, zip_code: str) -> tuple[str, str]:
-    """usaddress reads words between a street and its city as part of the city ("14 Millett
-    Drive Taylor Brook Mall Auburn"); when the ZIP's USPS city names end the run, the words
-    before them go back to the street line."""
+    """Where a street ends and its city begins, by the ZIP's USPS city names. usaddress reads
+    words between a street and its city as part of the city ("14 Millett Drive Taylor Brook Mall
+    Auburn"): when a USPS name ends the run, the words before it go back to the street line.
+    It also leaves the first words of a city on the street ("907 Boston Post Road Old" +
+    "Saybrook"): when the city ends a USPS name whose first words end the street, they move."""
     info = zip_info(zip_code[:5]) if re.fullmatch(r"\d{5}", zip_code[:5]) else None
     if info is None or not city:
         return street, city
@@ -213,6 +216,15 @@ def _usps_city(street: str, city: str, zip_code: str) -> tuple[str, str]:
         if sep and not tail and head:
             cut = len(city) - len(name)
             return squash(f"{street} {city[:cut]}") if street else street, city[cut:].strip()
+    for name in (info.city, *info.acceptable):
+        if not name.upper().endswith(" " + city.upper()):
+            continue
+        first = name[: len(name) - len(city)].strip().upper()
+        trimmed = street.rstrip(_SEPARATORS)
+        if trimmed.upper().endswith(" " + first):
+            rest = trimmed[: len(trimmed) - len(first)].rstrip(_SEPARATORS)
+            if _numbered(rest):
+                return rest, f"{trimmed[len(rest) :].strip(_SEPARATORS)} {city}"
     return street, city
 
 

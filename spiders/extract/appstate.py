@@ -105,14 +105,13 @@ def _js_literal(text: str) -> Any:
         return None
 
 
-def businesses(page: Page) -> list[Business]:
-    found = []
+def businesses(page: Page) -> Iterator[Business]:
+    """Every business in the page's app states, one at a time, in page order."""
     for state in app_states(page):
         for record in _records(state):
             business = to_business(record, page)
             if business.name and (business.phone or business.address or business.city):
-                found.append(business)
-    return found
+                yield business
 
 
 def _records(state: Any) -> Iterator[dict]:

@@ -63,8 +63,9 @@ def _decode_bytes(data: bytes) -> str:
 
 
 # Comments are dropped at parse time: lxml's iterwalk never reports them, so their tails (visible
-# text) would be lost on the walk.
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+# text) would be lost on the walk. huge_tree: libxml2 otherwise cuts a text node at 10 MB, and a
+# directory's JSON-LD script of 100,000 listings is larger (the businesses kept are capped later).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 def parse(text: str) -> lxml.html.HtmlElement | None:

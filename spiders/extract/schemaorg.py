@@ -148,9 +148,8 @@ def _website(node: dict) -> str:
     return own[0] if len(own) == 1 else ""
 
 
-def businesses(items: list[Any], method: str) -> list[Business]:
+def businesses(items: list[Any], method: str) -> Iterator[Business]:
     """Every business in a list of extracted top-level items, in document order."""
-    found = []
     for node, nested in _entities(items):
         names = type_names(node)
         if nested:
@@ -160,8 +159,7 @@ def businesses(items: list[Any], method: str) -> list[Business]:
         if wanted:
             business = to_business(node, method)
             if business.name or business.phone or business.address:
-                found.append(business)
-    return found
+                yield business
 
 
 def _entities(items: list[Any]) -> Iterator[tuple[dict, bool]]:
