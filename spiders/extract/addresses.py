@@ -287,8 +287,10 @@ def _split(block: str, tail: str) -> tuple[str, str]:
     while street_from > 0 and labels[street_from - 1] in _STREET_LABELS:
         street_from -= 1
     street_labels = set(labels[street_from:city_from])
+    # a numbered street, a box, or a named one: "Soldiers Field Road", "Route 7"
     if street_labels & {"AddressNumber", "USPSBoxID"} or (
-        "StreetName" in street_labels and "StreetNamePostType" in street_labels
+        "StreetName" in street_labels
+        and street_labels & {"StreetNamePostType", "StreetNamePreType"}
     ):
         street = block[spans[street_from][0] : spans[city_from - 1][1]].strip(" ,")
     elif street_from == city_from and street_from > 0 and labels[street_from - 1] in _NAMED_PLACE:

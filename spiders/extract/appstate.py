@@ -50,12 +50,16 @@ _LABEL = ("name", "title", "label", "displayname", "displayvalue", "value")
 # chompjs keeps what JSON has no word for as text: `undefined`, `new Date(...)`.
 _JS_EMPTY = frozenset({"undefined", "null", "NaN"})
 _MAX_NODES = 200_000  # a state past this many values is not walked further
+# JavaScript literals read per page: a bundle assigns hundreds of objects (`var a = {...}`), each
+# read from its start to the script's end; an app's state is among the first.
+_MAX_JS_LITERALS = 50
 
 
 def app_states(page: Page) -> Iterator[Any]:
     """Each JSON state embedded in the page's inline scripts."""
     if page.root is None:
         return
+    literals = 0  # assignments read as JavaScript (chompjs), not as JSON
     for script in page.root.iter("script"):
         if script.get("src") or not script.text:
             continue
@@ -66,7 +70,9 @@ def app_states(page: Page) -> Iterator[Any]:
                 yield from _loads(body)
             continue
         for m in _ASSIGNMENT.finditer(body):
-            yield from _decode_at(body, m.end(), bool(m.group("parse")))
+            lenient = literals < _MAX_JS_LITERALS
+            literals += lenient and body[m.end()] in "{["
+            yield from _decode_at(body, m.end(), bool(m.group("parse")), lenient)
 
 
 def _loads(text: str) -> Iterator[Any]:
@@ -76,15 +82,16 @@ def _loads(text: str) -> Iterator[Any]:
         return
 
 
-def _decode_at(text: str, start: int, quoted: bool) -> Iterator[Any]:
+def _decode_at(text: str, start: int, quoted: bool, lenient: bool) -> Iterator[Any]:
     """The object or array literal starting at `start`; inside JSON.parse("...") the string is
     decoded first. Strict JSON is tried first (fast); a JavaScript literal that is not JSON
-    (unquoted keys, single quotes, trailing commas, undefined) goes through chompjs."""
+    (unquoted keys, single quotes, trailing commas, undefined) goes through chompjs when
+    `lenient`."""
     decoder = json.JSONDecoder()
     try:
         value, _ = decoder.raw_decode(text, start)
     except ValueError:
-        value = _js_literal(text[start:]) if text[start] in "{[" else None
+        value = _js_literal(text[start:]) if lenient and text[start] in "{[" else None
     if quoted and isinstance(value, str):
         value = _loads_js(value)
     if isinstance(value, (dict, list)):

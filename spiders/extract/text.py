@@ -19,9 +19,10 @@ from napaudit.spiders.extract.phones import PhoneHit, best_phone, phones
 
 # A page that says its listing or page is gone ("This listing has been removed", "Page not
 # found"): its footer's phone is the site's, not a business's.
+# "404" alone or beside "error"/"page", not as a number in a name ("404 Main Street Cafe").
 _GONE = re.compile(
-    r"(?i)\b(?:404|not found|no longer (?:listed|available|exists?)|(?:has been|was) removed|"
-    r"listing removed|(?:does not|doesn't) exist)\b"
+    r"(?i)^\s*404\s*$|\b(?:error\s*404|404\s*(?:error|page)|not found|no longer (?:listed|"
+    r"available|exists?)|(?:has been|was) removed|listing removed|(?:does not|doesn't) exist)\b"
 )
 _PO_BOX = re.compile(r"(?i)\s*(?:p\.?\s*o\.?\s*box|post\s+office\s+box|box\s+\d)")
 _WEBSITE_TEXT = re.compile(r"(?i)(?:visit\s+)?(?:our\s+)?(?:web\s?site|home\s?page)")
