@@ -128,7 +128,7 @@ def is_place(text: str) -> bool:
 
 
 def street_lines(lines: list[str]) -> list[Found]:
-    """Lines that are a street line and nothing else ("123 Elizabeth Street"), for pages that
+    """Lines that are a street line and nothing else ("418 Castro Street"), for pages that
     show a street without its city, state and ZIP (a café listing its branches' streets)."""
     found = []
     for i, line in enumerate(lines):
@@ -198,15 +198,15 @@ def _around(lines: list[str], starts: list[int], line: int, m: re.Match) -> Foun
 
 
 def _numbered(street: str) -> bool:
-    """'2655 Main Street', 'P.O. Box 9100': a street line with its number."""
+    """'1810 Main Street', 'P.O. Box 4410': a street line with its number."""
     return bool(re.search(r"\d", street))
 
 
 def _usps_city(street: str, city: str, zip_code: str) -> tuple[str, str]:
     """Where a street ends and its city begins, by the ZIP's USPS city names. usaddress reads
-    words between a street and its city as part of the city ("14 Millett Drive Taylor Brook Mall
+    words between a street and its city as part of the city ("22 Center Street Riverbend Mall
     Auburn"): when a USPS name ends the run, the words before it go back to the street line.
-    It also leaves the first words of a city on the street ("907 Boston Post Road Old" +
+    It also leaves the first words of a city on the street ("41 Shore Road Old" +
     "Saybrook"): when the city ends a USPS name whose first words end the street, they move."""
     info = zip_info(zip_code[:5]) if re.fullmatch(r"\d{5}", zip_code[:5]) else None
     if info is None or not city:
@@ -287,14 +287,14 @@ def _split(block: str, tail: str) -> tuple[str, str]:
     while street_from > 0 and labels[street_from - 1] in _STREET_LABELS:
         street_from -= 1
     street_labels = set(labels[street_from:city_from])
-    # a numbered street, a box, or a named one: "Soldiers Field Road", "Route 7"
+    # a numbered street, a box, or a named one: "Larkin Field Road", "Route 7"
     if street_labels & {"AddressNumber", "USPSBoxID"} or (
         "StreetName" in street_labels
         and street_labels & {"StreetNamePostType", "StreetNamePreType"}
     ):
         street = block[spans[street_from][0] : spans[city_from - 1][1]].strip(" ,")
     elif street_from == city_from and street_from > 0 and labels[street_from - 1] in _NAMED_PLACE:
-        # "Soldiers Field, Boston": a street with no number, which usaddress calls a landmark
+        # "Larkin Field, Boston": a street with no number, which usaddress calls a landmark
         named = block[: spans[street_from - 1][1]].split(",")[-1].strip(" ,")
         if named.split() and named.split()[-1].upper().strip(".") in _SUFFIX_WORDS:
             street = named

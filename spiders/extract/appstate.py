@@ -216,7 +216,7 @@ def to_business(record: dict, page: Page) -> Business:
     city = _text(_get(parts, _CITY))
     street = _street(parts)
     if street and not re.search(r"\d", street) and city and city.lower() in street.lower():
-        street = ""  # "Cairns QLD": the suburb line a listing without a street displays
+        street = ""  # "Newtown NSW": the suburb line a listing without a street displays
     for field, value in (
         ("address", street),
         ("city", city),

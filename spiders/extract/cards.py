@@ -1,5 +1,5 @@
 """Listings shown as repeated HTML cards, for list pages with no markup and no app state (a
-TripAdvisor list). Method name: "listing-card".
+travel guide's list of attractions). Method name: "listing-card".
 
 A card is one of three or more sibling elements of the same tag and class that links to its own
 detail page at least twice (title, photo, "more info": a listing card links everywhere to the

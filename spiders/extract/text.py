@@ -144,7 +144,7 @@ def text_business(page: Page) -> Business:
         for name in ("address", "city", "state", "zip", "country"):
             business.set(name, getattr(address, name), method)
         if _UK_POSTCODE.fullmatch(address.zip):
-            hits = phones(page, "GB")  # a UK address: "0844 984 0261" is a UK number there
+            hits = phones(page, "GB")  # a UK address: "0844 477 1000" is a UK number there
     near = (address.street_line, address.line) if address else None
     phone = best_phone(hits, near)
     if phone:
