@@ -363,7 +363,12 @@ def test_a_uk_address_reads_its_phones_as_uk_numbers():
             "og:site_name",
         ),
         ("<title>Contact Us | 247 Plumbing Service</title>", "", "247 Plumbing Service", "title"),
-        ("<title>Home - Marlow's Restaurant Group</title>", "", "Marlow's Restaurant Group", "title"),
+        (
+            "<title>Home - Marlow's Restaurant Group</title>",
+            "",
+            "Marlow's Restaurant Group",
+            "title",
+        ),
         (
             "<title>Contact Us</title>",
             "<h1>Vega Electronics USA, Inc.</h1>",
