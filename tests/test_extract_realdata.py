@@ -1,22 +1,25 @@
 """spiders.extract on real pages written by third parties (../shared/realdata/pages).
 
 Contact pages: 51 US "contact us" pages hand-labelled by others (wa/N.html). A labelled value is
-recovered when any business extracted from the source page has an equal value after light
-normalization: phones by E.164, streets by usaddress number + street name (or the squashed
-lower-cased text), city and state case-insensitively (state names = codes), ZIP by its first five
-digits, names case- and punctuation-insensitively, either one containing the other.
+recovered when an extracted business has an equal value after light normalization: phones by
+E.164, streets by usaddress number + street name (or the squashed lower-cased text), city and
+state case-insensitively (state names = codes), ZIP by its first five digits, names case- and
+punctuation-insensitively, either one containing the other.
 
-Pages often label several values of a field (several TEL, several STREET), and the labels also
-mark other organisations a page mentions (distributors, departments, a parent university, branch
-offices abroad). The figure asserted is therefore per page: a page counts for a field when it
-labels that field, and is recovered when at least one of its labelled values is recovered.
-Printed beside it, for information: the pages whose first labelled value is recovered, and the
-share of all distinct labelled values recovered (one business per contact page cannot reach the
-other organisations' values, so that share stays low by design).
+The pages are split once, by a hash of their number (SPLIT below, fixed on 2026-12-02 before any
+failure was looked at): rules are tuned on the study half only, and the held-out half is only
+scored. Each field is scored per page (a page counts for a field when it labels that field) in
+three ways, from lenient to strict:
+
+- any: any of the page's labelled values, in any business extracted (labels also mark other
+  organisations a page names: distributors, departments, branch offices);
+- top: any labelled value, in the first-ranked business (the one the auditor judges);
+- strict: the first labelled value, in the first-ranked business.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -38,13 +41,14 @@ FIELDS = {
     "ZIPCODE": "zip",
     "ORG": "name",
 }
-# Measured 2026-11-24 on the 50 comparable pages (per page, at least one labelled value):
-# phone 47/47 = 1.00, street 43/44 = 0.98, city 43/44 = 0.98, state 42/42 = 1.00,
-# zip 44/44 = 1.00, name 48/49 = 0.98. The floors sit a little under these figures; the
-# acceptance floor is 0.90.
-FLOORS = dict.fromkeys(("phone", "address", "city", "state", "zip", "name"), 0.95)
+METRICS = ("any", "top", "strict")
+SPLIT = "napaudit-split:"  # a page is held out when sha256(SPLIT + N)'s first byte is odd
 # source/50.html is a florist's page, wa/50.html labels the Phoenix Zoo: not the same page.
 NOT_THE_SAME_PAGE = {"50"}
+
+
+def held_out(stem: str) -> bool:
+    return hashlib.sha256(f"{SPLIT}{stem}".encode()).digest()[0] % 2 == 1
 
 
 def _phone(value: str) -> str:
@@ -107,61 +111,106 @@ def labels(path: Path) -> dict[str, list[str]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def contact_pages() -> list[tuple[str, dict[str, list[str]], list[Business]]]:
+Page = tuple[str, dict[str, list[str]], list[Business]]
+
+
+def read_contact_pages() -> list[Page]:
+    """(page number, labelled values, businesses extracted) for every comparable page."""
     root = realdata("pages", "us-contact-pages")
     pages = []
     for source in sorted((root / "source").glob("*.html"), key=lambda p: int(p.stem)):
-        pages.append((source.stem, labels(root / "wa" / source.name), extract(source.read_bytes())))
+        if source.stem not in NOT_THE_SAME_PAGE:
+            labelled = labels(root / "wa" / source.name)
+            pages.append((source.stem, labelled, extract(source.read_bytes())))
     return pages
 
 
-@pytest.fixture(scope="module")
-def figures(contact_pages) -> dict[str, dict[str, int]]:
-    """field -> counts: pages labelled, pages with any / the first labelled value recovered,
-    distinct values labelled and recovered."""
+def page_hits(field: str, labelled: list[str], found: list[Business]) -> dict[str, bool]:
+    """metric -> whether the page's labelled values of `field` are recovered that way."""
+    top = found[:1]
+    return {
+        "any": any(recovered(field, value, found) for value in labelled),
+        "top": any(recovered(field, value, top) for value in labelled),
+        "strict": recovered(field, labelled[0], top),
+    }
+
+
+def score(pages: list[Page]) -> dict[str, dict[str, tuple[int, int]]]:
+    """field -> metric -> (pages recovered, pages labelling the field)."""
     out = {}
     for field in FIELDS.values():
-        counts = dict.fromkeys(("pages", "any", "first", "values", "recovered"), 0)
-        for stem, labelled, found in contact_pages:
-            if stem in NOT_THE_SAME_PAGE or not labelled.get(field):
-                continue
-            hits = [recovered(field, value, found) for value in labelled[field]]
-            counts["pages"] += 1
-            counts["any"] += any(hits)
-            counts["first"] += hits[0]
-            counts["values"] += len(hits)
-            counts["recovered"] += sum(hits)
-        out[field] = counts
+        labelled_pages = [
+            (labelled[field], found) for _, labelled, found in pages if labelled.get(field)
+        ]
+        hits = [page_hits(field, values, found) for values, found in labelled_pages]
+        out[field] = {m: (sum(h[m] for h in hits), len(hits)) for m in METRICS}
     return out
 
 
-def test_contact_pages_figures(figures, capsys):
+def halves(pages: list[Page]) -> dict[str, list[Page]]:
+    return {
+        "held-out": [p for p in pages if held_out(p[0])],
+        "study": [p for p in pages if not held_out(p[0])],
+        "all": pages,
+    }
+
+
+def table(pages: list[Page]) -> str:
+    """The figures as a text table: one row per half and field, one column per metric."""
+    rows = [f"{'half':9} {'field':8} " + " ".join(f"{m:>14}" for m in METRICS)]
+    for half, subset in halves(pages).items():
+        for field, by_metric in score(subset).items():
+            cells = " ".join(f"{f'{hit}/{n} = {hit / n:.2f}':>14}" for hit, n in by_metric.values())
+            rows.append(f"{half:9} {field:8} {cells}")
+    return "\n".join(rows)
+
+
+@pytest.fixture(scope="module")
+def contact_pages() -> list[Page]:
+    return read_contact_pages()
+
+
+# Measured 2026-12-02 (notes/wt-extract.md), as (any, top, strict) per field; each floor is the
+# figure measured, rounded down to two decimals. Held out: 24 pages; all: 50.
+FLOORS = {
+    "held-out": {
+        "phone": (1.00, 1.00, 0.90),
+        "address": (0.95, 0.95, 0.78),
+        "city": (0.95, 0.95, 0.86),
+        "state": (1.00, 1.00, 0.95),
+        "zip": (1.00, 1.00, 0.95),
+        "name": (0.95, 0.95, 0.79),
+    },
+    "all": {
+        "phone": (1.00, 1.00, 0.89),
+        "address": (0.97, 0.97, 0.75),
+        "city": (0.97, 0.97, 0.90),
+        "state": (1.00, 1.00, 0.97),
+        "zip": (1.00, 1.00, 0.97),
+        "name": (0.97, 0.97, 0.81),
+    },
+}
+
+
+def test_contact_pages_figures(contact_pages, capsys):
     with capsys.disabled():
-        print("\ncontact pages  any labelled value  (first labelled value; all distinct values)")
-        for field, c in figures.items():
-            print(
-                f"  {field:8} {c['any']:3}/{c['pages']:<3} = {c['any'] / c['pages']:.2f}"
-                f"   ({c['first']}/{c['pages']} = {c['first'] / c['pages']:.2f};"
-                f" {c['recovered']}/{c['values']} = {c['recovered'] / c['values']:.2f})"
-            )
-    assert all(c["pages"] >= 40 for c in figures.values())
+        print("\n" + table(contact_pages))
+    assert len(contact_pages) == 50
+    assert sum(held_out(stem) for stem, _, _ in contact_pages) == 24
 
 
-@pytest.mark.parametrize("field", list(FLOORS))
-def test_contact_pages_recover_labelled_values(figures, field):
-    counts = figures[field]
-    assert counts["any"] / counts["pages"] >= FLOORS[field], f"{field}: {counts}"
+@pytest.fixture(scope="module")
+def figures(contact_pages) -> dict[str, dict[str, dict[str, tuple[int, int]]]]:
+    return {half: score(pages) for half, pages in halves(contact_pages).items()}
 
 
-def test_the_page_left_out_is_really_another_page(contact_pages):
-    root = realdata("pages", "us-contact-pages")
-    for stem in NOT_THE_SAME_PAGE:
-        source = squash(
-            lxml_html.fromstring((root / "source" / f"{stem}.html").read_bytes()).text_content()
-        )
-        labelled = labels(root / "wa" / f"{stem}.html")
-        assert not any(value in source for value in labelled["name"] + labelled["address"])
+@pytest.mark.parametrize("half", list(FLOORS))
+@pytest.mark.parametrize("field", list(FIELDS.values()))
+def test_contact_pages_recover_labelled_values(figures, half, field):
+    measured = figures[half][field]
+    for metric, floor in zip(METRICS, FLOORS[half][field], strict=True):
+        hit, pages = measured[metric]
+        assert hit / pages >= floor, f"{half} {field} {metric}: {hit}/{pages} < {floor}"
 
 
 # --- directory search-result pages -------------------------------------------------------------

@@ -71,6 +71,11 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 Field = str | Callable[[Selector], str]
+# A thin card that names no place is worth its page when its name alone, placed in the searched
+# place, reaches this: the same name, or one name within the other ("Juniper Street Bakery &
+# Cafe" for "Juniper Street Bakery": 0.2 with no other evidence). A card naming a place must
+# reach THRESHOLD (the same name in another city is 0.2 too), and every page must.
+WORTH_CONFIRMING = 0.15
 
 PLACE = ("address", "city", "state", "zip")
 _CLOSED = re.compile(
@@ -174,9 +179,10 @@ class CardSearchSpider(SearchSpider):
         for card in cards:
             if shows_enough(card):
                 continue
-            placed = card if any(card.get(k) for k in ("city", "state", "zip")) else card | here
+            names_place = any(card.get(k) for k in ("city", "state", "zip"))
+            placed = card if names_place else card | here
             score = rank_candidates(business, [placed])[0][0]
-            if score >= THRESHOLD:
+            if score >= (THRESHOLD if names_place else WORTH_CONFIRMING):
                 scored.append((score, card))
         scored.sort(key=lambda s: -s[0])
         return [card for _, card in scored[: self.confirm_at_most]]

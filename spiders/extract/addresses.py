@@ -38,7 +38,17 @@ _CA_ANCHOR = re.compile(
 _UK_ANCHOR = re.compile(
     r"(?<![\w])(?P<state>)(?P<zip>[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2})(?![\w])"
 )
-_ANCHORS = (_US_ANCHOR, _CA_ANCHOR, _UK_ANCHOR)
+# "Springfield, IL" with no ZIP: a state after a comma that ends its line (or comes before a
+# country or a separator). Tried only when no address with a postal code was found, and kept
+# only with a numbered street before it: a state name alone ends many a sentence.
+_US_NO_ZIP = re.compile(
+    rf",[ \t]*(?P<state>{_STATE})\.?(?P<zip>)(?=[ \t]*(?:,?[ \t]*(?:USA|U\.S\.A?\.?|"
+    r"United States))?[ \t]*(?:$|[|•·–—]))",
+    re.MULTILINE,
+)
+_ANCHORS = (_US_ANCHOR, _CA_ANCHOR, _UK_ANCHOR, _US_NO_ZIP)
+# A place and nothing else: "Springfield, IL", "Springfield Illinois", "Texas".
+_PLACE_ONLY = re.compile(rf"(?:[A-Za-z][\w .'-]*,?\s+)?(?:{_STATE})\.?(?:,?\s+(?:USA|US))?")
 _COUNTRY = re.compile(
     r"^[\s,]*(USA|U\.S\.A\.?|U\.S\.|US|United States(?: of America)?|Canada|UK|"
     r"United Kingdom|England)\b",
@@ -53,8 +63,11 @@ _STREET_LABELS = frozenset(
 )
 _NAMED_PLACE = frozenset({"LandmarkName", "BuildingName"})
 _SUFFIX_WORDS = frozenset(STREET_TYPE_ABBREVIATIONS) | frozenset(STREET_TYPE_ABBREVIATIONS.values())
+# "Mailing address: PO Box 42", "Office: 120 Oak St": a label before a street is no part of it.
+_LABEL = re.compile(r"(?i)^[^\d:]{2,30}:\s*(?=\d|p\.?\s*o\b|box\b|post\s+office)")
 _MAX_LINE = 90  # a longer line is prose, not a line of an address block
 _PUNCT = " ,|·•"  # separators pages put between the parts of an address on one line
+_SEPARATORS = _PUNCT + "-–—"
 
 
 @dataclass
@@ -85,12 +98,12 @@ def find_addresses(lines: list[str]) -> list[Found]:
     starts = _line_starts(lines)
     found: list[Found] = []
     for anchor in _ANCHORS:
-        if anchor is _UK_ANCHOR and found:
-            break  # the UK shape is tried only on pages with no US or Canadian address
+        if anchor in (_UK_ANCHOR, _US_NO_ZIP) and found:
+            break  # these shapes are tried only on pages with no address found before
         for m in _anchors(anchor, text):
             line = _line_of(starts, m.start("state"))
             address = _around(lines, starts, line, m)
-            if address:
+            if address and (anchor is not _US_NO_ZIP or _numbered(address.address)):
                 found.append(address)
     return sorted(found, key=lambda f: f.line)
 
@@ -109,8 +122,13 @@ def _anchors(anchor: re.Pattern, text: str):
             yield m
 
 
+def is_place(text: str) -> bool:
+    """A city and state, or a state, alone: where a business is, not what it is called."""
+    return bool(_PLACE_ONLY.fullmatch(squash(text)))
+
+
 def street_lines(lines: list[str]) -> list[Found]:
-    """Lines that are a street line and nothing else ("123 Elizabeth Street"), for pages that
+    """Lines that are a street line and nothing else ("418 Castro Street"), for pages that
     show a street without its city, state and ZIP (a café listing its branches' streets)."""
     found = []
     for i, line in enumerate(lines):
@@ -166,7 +184,7 @@ def _around(lines: list[str], starts: list[int], line: int, m: re.Match) -> Foun
         city = wider_city or city
     if not city and not street:
         return None
-    street, city = _usps_city(street, city, m.group("zip"))
+    street, city = _usps_city(_LABEL.sub("", street), city, m.group("zip"))
     country = _COUNTRY.match(m.string[m.end() : m.end() + 40])
     return Found(
         address=street,
@@ -180,14 +198,16 @@ def _around(lines: list[str], starts: list[int], line: int, m: re.Match) -> Foun
 
 
 def _numbered(street: str) -> bool:
-    """'2655 Main Street', 'P.O. Box 9100': a street line with its number."""
+    """'1810 Main Street', 'P.O. Box 4410': a street line with its number."""
     return bool(re.search(r"\d", street))
 
 
 def _usps_city(street: str, city: str, zip_code: str) -> tuple[str, str]:
-    """usaddress reads words between a street and its city as part of the city ("14 Millett
-    Drive Taylor Brook Mall Auburn"); when the ZIP's USPS city names end the run, the words
-    before them go back to the street line."""
+    """Where a street ends and its city begins, by the ZIP's USPS city names. usaddress reads
+    words between a street and its city as part of the city ("22 Center Street Riverbend Mall
+    Auburn"): when a USPS name ends the run, the words before it go back to the street line.
+    It also leaves the first words of a city on the street ("41 Shore Road Old" +
+    "Saybrook"): when the city ends a USPS name whose first words end the street, they move."""
     info = zip_info(zip_code[:5]) if re.fullmatch(r"\d{5}", zip_code[:5]) else None
     if info is None or not city:
         return street, city
@@ -196,6 +216,15 @@ def _usps_city(street: str, city: str, zip_code: str) -> tuple[str, str]:
         if sep and not tail and head:
             cut = len(city) - len(name)
             return squash(f"{street} {city[:cut]}") if street else street, city[cut:].strip()
+    for name in (info.city, *info.acceptable):
+        if not name.upper().endswith(" " + city.upper()):
+            continue
+        first = name[: len(name) - len(city)].strip().upper()
+        trimmed = street.rstrip(_SEPARATORS)
+        if trimmed.upper().endswith(" " + first):
+            rest = trimmed[: len(trimmed) - len(first)].rstrip(_SEPARATORS)
+            if _numbered(rest):
+                return rest, f"{trimmed[len(rest) :].strip(_SEPARATORS)} {city}"
     return street, city
 
 
@@ -210,11 +239,12 @@ def split_address(one_line: str) -> dict[str, str]:
     for anchor in _ANCHORS:
         # the last anchor: a street line may itself hold a number that looks like one
         m = next(iter(reversed(list(anchor.finditer(text)))), None)
+        if m and anchor is _US_NO_ZIP and not _numbered(text[: m.start()]):
+            m = None
         if m:
             tail = squash(f"{m['state']} {m['zip']}")
-            street, city = _usps_city(
-                *_split(text[: m.start("state")].rstrip(" ,"), tail), m["zip"]
-            )
+            street, city = _split(text[: m.start("state")].rstrip(" ,"), tail)
+            street, city = _usps_city(_LABEL.sub("", street), city, m["zip"])
             country = _COUNTRY.match(text[m.end() :])
             parts = {
                 "address": street,
@@ -257,12 +287,14 @@ def _split(block: str, tail: str) -> tuple[str, str]:
     while street_from > 0 and labels[street_from - 1] in _STREET_LABELS:
         street_from -= 1
     street_labels = set(labels[street_from:city_from])
+    # a numbered street, a box, or a named one: "Larkin Field Road", "Route 7"
     if street_labels & {"AddressNumber", "USPSBoxID"} or (
-        "StreetName" in street_labels and "StreetNamePostType" in street_labels
+        "StreetName" in street_labels
+        and street_labels & {"StreetNamePostType", "StreetNamePreType"}
     ):
         street = block[spans[street_from][0] : spans[city_from - 1][1]].strip(" ,")
     elif street_from == city_from and street_from > 0 and labels[street_from - 1] in _NAMED_PLACE:
-        # "Soldiers Field, Boston": a street with no number, which usaddress calls a landmark
+        # "Larkin Field, Boston": a street with no number, which usaddress calls a landmark
         named = block[: spans[street_from - 1][1]].split(",")[-1].strip(" ,")
         if named.split() and named.split()[-1].upper().strip(".") in _SUFFIX_WORDS:
             street = named

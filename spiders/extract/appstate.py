@@ -1,6 +1,6 @@
 """Businesses in the JSON state a JavaScript app embeds in its page: <script id="__NEXT_DATA__"
 type="application/json">, `window.__INITIAL_STATE__ = {...};`, `__PRELOADED_STATE__`,
-`__APOLLO_STATE__` and the like.
+`__APOLLO_STATE__` and the like, in JSON or as a JavaScript literal (read by chompjs).
 
 Apps name their fields freely, so a record is recognised by its shape, not by a schema: an object
 with a name and a phone and/or an address (the keys below, matched case-insensitively, with the
@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import chompjs
 from napaudit.auditor.normalize.text import squash
 from napaudit.spiders.extract.model import Business
 from napaudit.spiders.extract.page import Page
@@ -41,13 +42,24 @@ _WEBSITE = ("website", "websiteurl", "website_url", "homepage", "web")
 _DETAIL = ("detailslink", "detailsurl", "detailurl", "profileurl", "url", "link", "href")
 _PHONE_VALUE = ("displayvalue", "display", "formatted", "number", "value", "phone")
 _PARTS = _STREET + _CITY + _STATE + _ZIP
+_CATEGORY = (
+    "categories category primarycategory businesscategory categoryname cuisine cuisines "
+    "servescuisine".split()
+)
+_LABEL = ("name", "title", "label", "displayname", "displayvalue", "value")
+# chompjs keeps what JSON has no word for as text: `undefined`, `new Date(...)`.
+_JS_EMPTY = frozenset({"undefined", "null", "NaN"})
 _MAX_NODES = 200_000  # a state past this many values is not walked further
+# JavaScript literals read per page: a bundle assigns hundreds of objects (`var a = {...}`), each
+# read from its start to the script's end; an app's state is among the first.
+_MAX_JS_LITERALS = 50
 
 
 def app_states(page: Page) -> Iterator[Any]:
     """Each JSON state embedded in the page's inline scripts."""
     if page.root is None:
         return
+    literals = 0  # assignments read as JavaScript (chompjs), not as JSON
     for script in page.root.iter("script"):
         if script.get("src") or not script.text:
             continue
@@ -58,7 +70,9 @@ def app_states(page: Page) -> Iterator[Any]:
                 yield from _loads(body)
             continue
         for m in _ASSIGNMENT.finditer(body):
-            yield from _decode_at(body, m.end(), bool(m.group("parse")))
+            lenient = literals < _MAX_JS_LITERALS
+            literals += lenient and body[m.end()] in "{["
+            yield from _decode_at(body, m.end(), bool(m.group("parse")), lenient)
 
 
 def _loads(text: str) -> Iterator[Any]:
@@ -68,28 +82,43 @@ def _loads(text: str) -> Iterator[Any]:
         return
 
 
-def _decode_at(text: str, start: int, quoted: bool) -> Iterator[Any]:
-    """The JSON value starting at `start`; inside JSON.parse("...") the string is decoded first.
-    A JavaScript literal that is not JSON (unquoted keys, undefined) yields nothing."""
+def _decode_at(text: str, start: int, quoted: bool, lenient: bool) -> Iterator[Any]:
+    """The object or array literal starting at `start`; inside JSON.parse("...") the string is
+    decoded first. Strict JSON is tried first (fast); a JavaScript literal that is not JSON
+    (unquoted keys, single quotes, trailing commas, undefined) goes through chompjs when
+    `lenient`."""
     decoder = json.JSONDecoder()
     try:
         value, _ = decoder.raw_decode(text, start)
-        if quoted and isinstance(value, str):
-            value = json.loads(value)
     except ValueError:
-        return
+        value = _js_literal(text[start:]) if lenient and text[start] in "{[" else None
+    if quoted and isinstance(value, str):
+        value = _loads_js(value)
     if isinstance(value, (dict, list)):
         yield value
 
 
-def businesses(page: Page) -> list[Business]:
-    found = []
+def _loads_js(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _js_literal(text) if text.lstrip()[:1] in ("{", "[") else None
+
+
+def _js_literal(text: str) -> Any:
+    try:
+        return chompjs.parse_js_object(text)
+    except (ValueError, TypeError):  # chompjs raises ValueError on what it cannot read
+        return None
+
+
+def businesses(page: Page) -> Iterator[Business]:
+    """Every business in the page's app states, one at a time, in page order."""
     for state in app_states(page):
         for record in _records(state):
             business = to_business(record, page)
             if business.name and (business.phone or business.address or business.city):
-                found.append(business)
-    return found
+                yield business
 
 
 def _records(state: Any) -> Iterator[dict]:
@@ -176,7 +205,8 @@ def _phone_text(value: Any) -> str:
 def _text(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    return squash(value) if isinstance(value, str) else ""
+    text = squash(value) if isinstance(value, str) else ""
+    return "" if text in _JS_EMPTY else text
 
 
 def to_business(record: dict, page: Page) -> Business:
@@ -186,7 +216,7 @@ def to_business(record: dict, page: Page) -> Business:
     city = _text(_get(parts, _CITY))
     street = _street(parts)
     if street and not re.search(r"\d", street) and city and city.lower() in street.lower():
-        street = ""  # "Cairns QLD": the suburb line a listing without a street displays
+        street = ""  # "Newtown NSW": the suburb line a listing without a street displays
     for field, value in (
         ("address", street),
         ("city", city),
@@ -198,9 +228,22 @@ def to_business(record: dict, page: Page) -> Business:
         ("url", page.absolute(_text(_get(record, _DETAIL)))),
     ):
         business.set(field, value, "app-state")
+    business.add_categories(_categories(record), "app-state")
     hours = _get(record, ("hours", "openinghours", "opening_hours", "businesshours"))
     if isinstance(hours, str) or (
         isinstance(hours, list) and all(isinstance(h, str) for h in hours)
     ):
         business.set("hours", hours, "app-state")
     return business
+
+
+def _categories(record: dict) -> list[str]:
+    """Category fields as shown: a string, an object's name or label, or a list of either."""
+    found: list[str] = []
+    for key in _CATEGORY:
+        value = record.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                item = _get(_keyed(item, {}), _LABEL)
+            found.append(_text(item))
+    return found

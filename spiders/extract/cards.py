@@ -1,5 +1,5 @@
 """Listings shown as repeated HTML cards, for list pages with no markup and no app state (a
-TripAdvisor list). Method name: "listing-card".
+travel guide's list of attractions). Method name: "listing-card".
 
 A card is one of three or more sibling elements of the same tag and class that links to its own
 detail page at least twice (title, photo, "more info": a listing card links everywhere to the
@@ -13,12 +13,12 @@ import re
 from collections import Counter, defaultdict
 from urllib.parse import urldefrag
 
-import phonenumbers
 from lxml import etree
 from napaudit.auditor.normalize.text import squash
 from napaudit.spiders.extract.addresses import find_addresses
 from napaudit.spiders.extract.model import Business
 from napaudit.spiders.extract.page import Page, text_lines
+from napaudit.spiders.extract.phones import numbers
 
 _CARD_TAGS = frozenset({"div", "li", "article", "section", "tr"})
 _REVIEWS = re.compile(r"(?i)\b\d[\d,.]*\s+(?:reviews?|ratings?|opinions?)\b")
@@ -62,7 +62,7 @@ def _card(el: etree._Element, page: Page) -> Business | None:
         return None
     lines, _ = text_lines(el)
     text = "\n".join(lines)
-    phone = next(iter(phonenumbers.PhoneNumberMatcher(text, "US")), None)
+    phone = next(numbers(text), None)
     addresses = find_addresses(lines)
     rated = _REVIEWS.search(text) or any(
         _RATING_CLASS.search(x.get("class") or "") for x in el.iter() if isinstance(x.tag, str)

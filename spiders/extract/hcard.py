@@ -66,4 +66,5 @@ def to_business(props: dict) -> Business:
             business.set(field, value, "hcard")
     business.set("phone", _first(props, "tel"), "hcard")
     business.set("website", _first(props, "url"), "hcard")
+    business.add_categories((v for v in props.get("category") or [] if isinstance(v, str)), "hcard")
     return business

@@ -1,13 +1,14 @@
 """The business's name from the page itself, when no markup gives it.
 
-Sources, most trusted first: og:site_name; the <title> (cut at " | ", " - ", " – " and stripped
-of generic parts such as "Contact Us" or "Home") and the copyright holder in the footer; the h1,
-the logo's alt text and the line just above the street address; <meta name=copyright>. Trust is
-only the starting score: a candidate gains for each other kind of source that repeats it, and for
-a legal suffix (cleanco), so a title reading "Plumbing Maintenance" loses to a logo and a
-copyright line that both say "Pompeii's Plumbing & Heating". Of two names that repeat each other,
-the one inside the other is kept ("Basic Food Flavors", not "Contact a Basic Food Flavors
-Representative Today!").
+Sources, most trusted first: og:site_name; the <title> (cut at " | ", " - ", " – ", ": " and
+stripped of generic parts such as "Contact Us" or "Home") and the copyright holder in the footer;
+the h1, the logo's alt text and the line just above the street address; <meta name=copyright>.
+Trust is only the starting score: a candidate gains for each other kind of source that repeats
+it, for a host that spells it (the page's URL or canonical URL), for a legal suffix (cleanco), and
+for each further line of the page's text that names it (up to two), so a title reading "Drain
+Cleaning" loses to a logo and a copyright line that both say "Harbor Plumbing & Heating". A
+place alone ("Springfield, IL") is never a name. Of two names that repeat each other, the one
+inside the other is kept ("Harbor Dental", not "Contact a Harbor Dental Representative Today!").
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from dataclasses import dataclass
 
 from cleanco import basename
 from napaudit.auditor.normalize.text import squash, words
+from napaudit.spiders.extract.addresses import is_place
+from napaudit.spiders.extract.links import host, name_in_host
 from napaudit.spiders.extract.page import Page, classes
 
-_SEPARATORS = re.compile(r"\s+[|\-–—»:·•~]+\s+|\s*::\s*|\s*\|\s*|\s+»\s*")
+_SEPARATORS = re.compile(r"\s+[|\-–—»:·•~]+\s+|\s*::\s*|\s*\|\s*|\s+»\s*|:\s+")
 _GENERIC = frozenset(
     """contact contacts contactus us home homepage page welcome to about main index official site
     website web info information the our and of a for get in touch with customer service
@@ -39,6 +42,8 @@ _COPYRIGHT = re.compile(
 _TRUST = {"og:site_name": 6, "title": 4, "footer": 4, "h1": 3, "logo-alt": 3, "text": 3, "meta": 1}
 _SUPPORT = 3  # per other kind of source that repeats a candidate
 _LEGAL = 2  # for a legal suffix ("Inc.", "LLC"): the form of a company's name
+_MENTIONS = 2  # at most this much for being named again in the page's text, 1 a line
+_FROM_LINES = frozenset({"h1", "footer", "text"})  # candidates read from a line of the text
 
 
 @dataclass
@@ -58,10 +63,15 @@ def best_name(page: Page, street_line: int | None) -> tuple[str, str, bool]:
     if not found:
         return "", "", False
 
+    mentions = _mentions(found, page.lines)
+    site = host(page.canonical or page.url)
+
     def rank(c: Candidate) -> tuple:
         support = {o.method for o in found if o.method != c.method and _overlap(c, o)}
         legal = basename(c.name) != c.name.strip(" ,.")
-        return (_TRUST[c.method] + _SUPPORT * len(support) + _LEGAL * legal, -len(c.words))
+        in_host = bool(site) and name_in_host(c.name, site, whole=True)
+        score = _TRUST[c.method] + _SUPPORT * (len(support) + in_host) + _LEGAL * legal
+        return (score + mentions[c.name], -len(c.words))
 
     best = max(found, key=rank)
     inner = [
@@ -77,6 +87,18 @@ def best_name(page: Page, street_line: int | None) -> tuple[str, str, bool]:
         best = max(inner, key=rank)
     repeated = any(o.method != best.method and _overlap(best, o) for o in found)
     return best.name, best.method, repeated
+
+
+def _mentions(found: list[Candidate], lines: list[str]) -> dict[str, int]:
+    """name -> how many more lines of the page's text name it than the one it was read from
+    (at most _MENTIONS): a business's name recurs in its page, a title's keywords seldom do."""
+    out = {}
+    for c in found:
+        needle = c.name.casefold()
+        seen = sum(1 for line in lines if needle in line.casefold())
+        own = 1 if c.method in _FROM_LINES else 0
+        out[c.name] = min(max(seen - own, 0), _MENTIONS)
+    return out
 
 
 def _overlap(a: Candidate, b: Candidate) -> bool:
@@ -109,7 +131,7 @@ def candidates(page: Page, street_line: int | None) -> list[Candidate]:
         if value and len(value) <= 60:
             found.append(Candidate(_clean(value), "meta"))
     found += _above_address(page.lines, street_line)
-    return [c for c in found if c.words and not c.words <= _GENERIC]
+    return [c for c in found if c.words and not c.words <= _GENERIC and not is_place(c.name)]
 
 
 def _above_address(lines: list[str], street_line: int | None) -> list[Candidate]:

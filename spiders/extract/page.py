@@ -18,17 +18,17 @@ from napaudit.auditor.normalize.text import squash
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
-# Text a visitor never reads as the business's details: code, form widgets (a state <select>
-# lists all fifty states), and embedded media. Elements styled display:none are kept: drop-down
-# menus are hidden until hovered, and some hold the only address on the page (Lutron's).
+# Text a visitor never reads as the business's details: code, form fields (a state <select>
+# lists all fifty states), and embedded media. A <button> is read: "Call (217) 555-0142" is often
+# one. Elements styled display:none are kept: drop-down menus are hidden until hovered, and a
+# menu may hold the only address on the page.
 _SKIP = frozenset(
-    "script style noscript template head title select option textarea svg iframe object "
-    "button map".split()
+    "script style noscript template head title select option textarea svg iframe object map".split()
 )
 _BLOCKS = frozenset(
-    "address article aside blockquote body center dd div dl dt fieldset figcaption figure footer "
-    "form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td tfoot th "
-    "thead tr ul".split()
+    "address article aside blockquote body button center dd div dl dt fieldset figcaption figure "
+    "footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td "
+    "tfoot th thead tr ul".split()
 )
 
 
@@ -63,8 +63,9 @@ def _decode_bytes(data: bytes) -> str:
 
 
 # Comments are dropped at parse time: lxml's iterwalk never reports them, so their tails (visible
-# text) would be lost on the walk.
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+# text) would be lost on the walk. huge_tree: libxml2 otherwise cuts a text node at 10 MB, and a
+# directory's JSON-LD script of 100,000 listings is larger (the businesses kept are capped later).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 def parse(text: str) -> lxml.html.HtmlElement | None:

@@ -8,6 +8,7 @@ any entity, whatever its type, that carries both an address and a telephone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,6 +41,9 @@ _SUFFIXES = tuple(
     "Salon Repair Station".split()
 )
 _NOT_BUSINESS = {"PostalAddress", "ContactPoint", "GeoCoordinates", "Person", "WebSite", "WebPage"}
+# Types that say nothing about what a business does: never a category.
+_NO_CATEGORY = {"Thing", "Place", "Organization", "LocalBusiness"}
+_CATEGORY_KEYS = ("servesCuisine", "category", "additionalType")
 
 
 def type_names(node: dict) -> list[str]:
@@ -114,7 +118,24 @@ def to_business(node: dict, method: str) -> Business:
     business.set("website", _website(node), method)
     hours = node.get("openingHours") or node.get("openingHoursSpecification")
     business.set("hours", hours if isinstance(hours, (list, dict)) else text(hours), method)
+    business.add_categories(categories(node), method)
     return business
+
+
+def categories(node: dict) -> list[str]:
+    """What the node says the business is: its types past LocalBusiness/Organization
+    ("Dentist"), then its servesCuisine, category and additionalType values, as shown."""
+    found = [name for name in type_names(node) if name not in _NO_CATEGORY | _NOT_BUSINESS]
+    for key in _CATEGORY_KEYS:
+        value = node.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            shown = text(item)
+            if shown.startswith(("http://", "https://")):
+                # additionalType is a URL; its last segment names the kind ("…/id/Locksmith")
+                tail = shown.rstrip("/").rsplit("/", 1)[-1].replace("_", " ")
+                shown = tail if re.fullmatch(r"[A-Za-z][A-Za-z ]+", tail) else ""
+            found.append(shown)
+    return found
 
 
 def _website(node: dict) -> str:
@@ -127,9 +148,8 @@ def _website(node: dict) -> str:
     return own[0] if len(own) == 1 else ""
 
 
-def businesses(items: list[Any], method: str) -> list[Business]:
+def businesses(items: list[Any], method: str) -> Iterator[Business]:
     """Every business in a list of extracted top-level items, in document order."""
-    found = []
     for node, nested in _entities(items):
         names = type_names(node)
         if nested:
@@ -139,8 +159,7 @@ def businesses(items: list[Any], method: str) -> list[Business]:
         if wanted:
             business = to_business(node, method)
             if business.name or business.phone or business.address:
-                found.append(business)
-    return found
+                yield business
 
 
 def _entities(items: list[Any]) -> Iterator[tuple[dict, bool]]:

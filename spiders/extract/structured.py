@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import extruct
@@ -52,22 +53,20 @@ def syntaxes(raw: str) -> list[str]:
     ]
 
 
-def structured_businesses(page: Page) -> list[Business]:
-    """Businesses in the page's markup: JSON-LD, then microdata, RDFa, hCard."""
+def structured_businesses(page: Page) -> Iterator[Business]:
+    """Businesses in the page's markup, one at a time: JSON-LD, then microdata, RDFa, hCard."""
     if page.root is None:
-        return []
-    found: list[Business] = []
+        return
     for syntax in syntaxes(page.raw):
         items = _run(page, syntax)
         if syntax == "json-ld":
-            found += schemaorg.businesses(items, "json-ld")
+            yield from schemaorg.businesses(items, "json-ld")
         elif syntax == "microdata":
-            found += schemaorg.businesses(items, "microdata")
+            yield from schemaorg.businesses(items, "microdata")
         elif syntax == "rdfa":
-            found += schemaorg.businesses(schemaorg.rdfa_items(items), "rdfa")
+            yield from schemaorg.businesses(schemaorg.rdfa_items(items), "rdfa")
         else:
-            found += hcard.businesses(items)
-    return found
+            yield from hcard.businesses(items)
 
 
 def _run(page: Page, syntax: str) -> list[Any]:
