@@ -47,6 +47,7 @@ def place_values(place: dict) -> dict:
         "zip": first(a.get("postcode")),
         "country": first(a.get("country_code")).upper(),
         "url": f"https://www.openstreetmap.org/{osm}" if place.get("osm_id") else "",
+        "categories": first(place.get("type")),  # the OSM tag's value: "restaurant"
     }
     tagged = tag_values(tags)  # the element's own addr:* tags fill what the address lacks
     return {**tagged, **{k: v for k, v in values.items() if v}}
