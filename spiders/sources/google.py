@@ -2,7 +2,8 @@
 
 Since 2026-10 the Places API (Legacy) cannot be enabled for new Google Cloud projects: a new
 user's key is refused there, so the API (New) is the default. The legacy API is kept for users
-whose project still has it, only when asked for: `--set NAPAUDIT_GOOGLE_PLACES_API=legacy`.
+whose project still has it, only when asked for: NAPAUDIT_GOOGLE_PLACES_API=legacy in the
+environment, or `--set NAPAUDIT_GOOGLE_PLACES_API=legacy`.
 Every listing says which one answered (its `method`, "api:google/places-new" or
 "api:google/places-legacy", and what was searched, "... through Places API (New)").
 
@@ -34,6 +35,7 @@ Assumed: that "name city state" finds the place.
 
 from __future__ import annotations
 
+import os
 from urllib.parse import quote
 
 import scrapy
@@ -65,8 +67,10 @@ class GoogleSpider(ApiSpider):
 
     @property
     def legacy(self) -> bool:
+        """Whether the user asked for the legacy API (the crawl setting, else the environment)."""
         settings = getattr(self, "settings", None)
-        return bool(settings) and str(settings.get(API_SETTING, "new")).lower() == "legacy"
+        chosen = (settings.get(API_SETTING) if settings else None) or os.environ.get(API_SETTING)
+        return str(chosen or "new").strip().lower() == "legacy"
 
     @property
     def api_method(self) -> str:
@@ -156,8 +160,8 @@ def new_place_values(place: dict) -> dict:
         "status": first(place.get("businessStatus")),
         "categories": first(kind.get("text")) or joined(*(place.get("types") or [])),
     }
-    parts = address(place.get("formattedAddress"), place.get("addressComponents"),
-                    place.get("postalAddress"))  # fmt: skip
+    line = first(place.get("formattedAddress"), place.get("shortFormattedAddress"))
+    parts = address(line, place.get("addressComponents"), place.get("postalAddress"))
     return {**values, **parts}
 
 
@@ -173,17 +177,19 @@ def place_values(place: dict) -> dict:
         "status": first(place.get("business_status")),
         "categories": joined(*(place.get("types") or [])),
     }  # fmt: skip
-    return {**values, **address(place.get("formatted_address"), place.get("address_components"))}
+    line = first(place.get("formatted_address"), place.get("vicinity"))  # vicinity: Nearby Search
+    return {**values, **address(line, place.get("address_components"))}
 
 
 def address(formatted: object, parts: object, postal: object = None) -> dict:
-    """The address parts from the components (else the postal address); the street line as
-    Google formats it (with its unit) when that is a US line split_address can read."""
-    values = postal_values(postal if isinstance(postal, dict) else {})
+    """The address parts from the components, else the postal address, else the formatted line;
+    the street line as Google formats it (with its unit) when that is a US line split_address
+    reads with its ZIP."""
+    shown = {k: v for k, v in split_address(first(formatted)).items() if v}
+    values = {**shown, **postal_values(postal if isinstance(postal, dict) else {})}
     values.update(components(parts if isinstance(parts, list) else []))
-    shown = split_address(first(formatted))
     if values.get("country", "US") == "US" and shown.get("address") and shown.get("zip"):
-        values = {**shown, **values, "address": shown["address"]}
+        values["address"] = shown["address"]
     return values
 
 
