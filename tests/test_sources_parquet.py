@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, realdata
+from conftest import ROOT
 from discovery import discover, listings
 from napaudit.auditor.normalize.record import normalize_record
 from napaudit.auditor.records import read_records
