@@ -130,7 +130,7 @@ def test_facebook_and_bing_are_read_through_overture_and_azure_maps_is_itself():
         assert catalog[sid].endpoint == catalog["overture"].endpoint
     azure = catalog["azuremaps"]
     assert azure.key_env == "AZURE_MAPS_KEY" and "atlas.microsoft.com" in azure.endpoint
-    assert "azuremaps" in catalog["foursquare"].feeds  # its answers name Foursquare
+    assert "azuremaps" in catalog["tomtom"].feeds  # its search was built on TomTom's map
     assert not catalog["bing"].key_env
 
 

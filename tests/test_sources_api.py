@@ -509,8 +509,9 @@ def test_yelp_api_listing_is_stored_without_tracking(tmp_path):
     stored = db.execute("select url from run_listings where source = 'yelp' and outcome = 'ok'")
     urls = [u for (u,) in stored]
     assert urls and all(u.startswith("https://www.yelp.com/biz/") and "?" not in u for u in urls)
-    assert all(header(h, "Authorization") == f"Bearer {KEY}" for h in hits(web, "yelp")
-               if h.path.startswith("/yelp/v3/"))  # fmt: skip
+    api = [h for h in hits(web, "yelp") if h.path.startswith("/yelp/v3/")]
+    assert api and all(h.path == "/yelp/v3/businesses/search" and h.method == "GET" for h in api)
+    assert all(header(h, "Authorization") == f"Bearer {KEY}" and KEY not in h.query for h in api)
 
 
 def test_legacy_google_on_request_says_so(tmp_path):
