@@ -4,7 +4,8 @@ audited as itself.
 It used to stand in for Bing Places here; it is not Bing Places. Real answers name where each
 POI's details come from in `dataSources.poiDetails` (Foursquare in the recording below), so a
 listing here is Azure Maps' copy of another company's data: each one says whose, in its
-`provenance` (the catalog has TomTom, whose map Azure Maps search was built on, feeding it). Bing Places itself is read through Overture (spiders/sources/bing.py).
+`provenance` (the catalog has TomTom, whose map Azure Maps search was built on, feeding it).
+Bing Places itself is read through Overture (spiders/sources/bing.py).
 
 Documented (learn.microsoft.com, "Search - Get Search POI", "Authentication with Azure Maps"):
 `GET /search/poi/json?api-version=1.0&query=...&subscription-key=...` answers `{"summary",
