@@ -1,6 +1,12 @@
 """The source catalog (data/sources.toml): every source's kind, weight, what it feeds, how a
-listing is found there and where the owner fixes it. Validated on load: a mistake in the file is
+listing is found there and where the owner fixes it, and whether the way napaudit reads it is
+verified on real pages or answers or only assumed. Validated on load: a mistake in the file is
 an error naming the file, line, source and field, never a silent default.
+
+A source's coverage, as `napaudit sources` and the report say it: "not checkable" (nothing can
+be fetched automatically), "not searchable yet" (catalogued, but no spider reads it), else
+"verified" (its markup or answer was read on real pages or recordings, named with their date)
+or "assumed" (modelled from documentation or memory, not yet seen on a real page).
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from pathlib import Path
 CATALOG = Path(str(files("napaudit.data") / "sources.toml"))
 KINDS = ("aggregator", "map", "directory", "social", "review", "open-data", "website")
 FINDS = ("search", "api", "parquet", "website", "none")
+EVIDENCE = ("verified", "assumed")
+NOT_CHECKABLE, NOT_YET = "not checkable", "not searchable yet"
 PLACEHOLDERS = frozenset({"name", "city", "state", "zip", "phone", "country"})
 DEFAULT_WEIGHT = 3  # a source the catalog does not know: a small directory
 
@@ -42,6 +50,9 @@ class Source:
     endpoint: str = ""
     key_env: str = ""
     why_not: str = ""
+    evidence: str = "assumed"  # verified | assumed: how napaudit's reading of it is known
+    verified_on: str = ""  # the real pages or recordings it was verified on, with their date
+    through: str = ""  # the source whose published data it is read from (facebook: overture)
     fed_by: tuple[str, ...] = field(default=(), compare=False)  # filled in from `feeds`
 
     @property
@@ -49,11 +60,22 @@ class Source:
         """How many sources this one supplies (aggregators), at least 1 (itself)."""
         return 1 + len(self.feeds)
 
+    def coverage(self, has_spider: bool) -> tuple[str, str]:
+        """(verified | assumed | not searchable yet | not checkable, the detail in words)."""
+        if not self.checkable:
+            return NOT_CHECKABLE, self.why_not
+        if not has_spider:
+            return NOT_YET, "catalogued, but no spider reads it yet"
+        if self.evidence == "verified":
+            return "verified", self.verified_on
+        return "assumed", "read as documented or observed by hand; not yet seen on a real page"
+
 
 _REQUIRED = {"id": str, "name": str, "kind": str, "country": str, "weight": int,
              "weight_basis": str, "feeds": list, "find": str, "fix_url": str,
              "checkable": bool, "rate": (int, float)}  # fmt: skip
-_OPTIONAL = {"search_url": str, "endpoint": str, "key_env": str, "why_not": str}
+_OPTIONAL = {"search_url": str, "endpoint": str, "key_env": str, "why_not": str,
+             "evidence": str, "verified_on": str, "through": str}  # fmt: skip
 
 
 @cache
@@ -125,6 +147,10 @@ def _check_values(entry: dict, fail) -> None:
         raise fail("find", "a checkable source needs a way to find its listings")
     if entry["rate"] <= 0:
         raise fail("rate", "must be above 0 requests per second")
+    if entry.get("evidence", "assumed") not in EVIDENCE:
+        raise fail("evidence", f"must be one of {', '.join(EVIDENCE)}")
+    if entry.get("evidence") == "verified" and not entry.get("verified_on"):
+        raise fail("verified_on", "say which real pages or recordings, and their date")
 
 
 def _link_feeds(sources: dict[str, Source], path: Path, text: str) -> dict[str, Source]:
@@ -137,6 +163,11 @@ def _link_feeds(sources: dict[str, Source], path: Path, text: str) -> dict[str, 
                     _line(text, source.id),
                 )  # fmt: skip
             fed_by[target].append(source.id)
+        if source.through and source.through not in sources:
+            raise CatalogError(
+                path, f"source '{source.id}', field 'through': no source '{source.through}'",
+                _line(text, source.id),
+            )  # fmt: skip
     return {
         sid: Source(**{**s.__dict__, "fed_by": tuple(fed_by[sid])}) for sid, s in sources.items()
     }

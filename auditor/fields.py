@@ -188,7 +188,10 @@ FIELDS: tuple[Field, ...] = (
               "unreadable": (X, LOW),
               "extra": (EXTRA, NONE),
           }),
-    # New fields go here (and a migration in auditor/store.py adds their column).
+    # Where a source got what it shows, when it says (a place in Overture's release from Meta's
+    # data): evidence for the report, never judged.
+    Field("provenance", "where the source got it", aliases=("provenance",)),
+    # New fields go here (and a migration in auditor/schema.py adds their column).
 )  # fmt: skip
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

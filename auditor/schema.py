@@ -177,6 +177,13 @@ def m009_views(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_provenance_field(db: sqlite_utils.Database) -> None:
+    """The `provenance` field: where a source got what it shows (Overture: Meta's data...)."""
+    for table in ("businesses", "listings"):
+        db[table].add_column("provenance", str)
+
+
 LATEST_FINDINGS = """
 WITH latest AS (
   SELECT rb.business_id, max(rb.run_id) AS run_id

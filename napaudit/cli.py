@@ -147,27 +147,41 @@ def sources(fmt: str) -> None:
     """List the sources napaudit knows: kind, weight, what each feeds, how it is checked.
 
     The catalog is data/sources.toml; weights (1-10) say how much a wrong value there costs,
-    and an aggregator's errors spread to every source it feeds.
+    and an aggregator's errors spread to every source it feeds. "checked" says how far to
+    trust napaudit there: verified (read on real pages or API answers, named in the catalog
+    with their date), assumed (modelled from documentation, not yet seen on a real page), not
+    searchable yet (catalogued, no spider reads it) or not checkable (with the reason).
 
     \b
     Example:
       napaudit sources
       napaudit sources --format json
     """
+    from napaudit.spiders.sources import spider_classes  # Scrapy loads only for this command
+
     try:
         catalog = load_catalog()
     except CatalogError as exc:
         raise InputProblem(str(exc)) from None
+    spiders = spider_classes()
+    coverage = {sid: s.coverage(sid in spiders) for sid, s in catalog.items()}
     if fmt == "json":
-        rows = [dict(s.__dict__) for s in catalog.values()]
+        rows = [{**s.__dict__, "has_spider": sid in spiders, "coverage": coverage[sid][0],
+                 "coverage_detail": coverage[sid][1]} for sid, s in catalog.items()]  # fmt: skip
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{'id':<18} {'kind':<10} {'weight':>6}  {'found by':<8} {'checked':<8} feeds")
+    click.echo(f"{'id':<18} {'kind':<10} {'weight':>6}  {'found by':<18} {'checked':<19} feeds")
     for s in catalog.values():
-        feeds = ", ".join(s.feeds) if s.feeds else ""
-        checked = "yes" if s.checkable else "no"
-        click.echo(f"{s.id:<18} {s.kind:<10} {s.weight:>6}  {s.find:<8} {checked:<8} {feeds}")
-    click.echo(f"{len(catalog)} sources; weights and reasons in data/sources.toml", err=True)
+        found_by = f"{s.find} ({s.through})" if s.through else s.find
+        feeds = ", ".join(s.feeds)
+        click.echo(f"{s.id:<18} {s.kind:<10} {s.weight:>6}  {found_by:<18} "
+                   f"{coverage[s.id][0]:<19} {feeds}".rstrip())  # fmt: skip
+    counts = Counter(kind for kind, _ in coverage.values())
+    searchable = counts["verified"] + counts["assumed"]
+    click.echo(f"{len(catalog)} sources: {searchable} searchable ({counts['verified']} verified, "
+               f"{counts['assumed']} assumed), {counts['not searchable yet']} not searchable yet, "
+               f"{counts['not checkable']} not checkable; weights, reasons and evidence in "
+               "data/sources.toml", err=True)  # fmt: skip
 
 
 for command in (audit, batch, browse, changes, demo, extract, rejudge, report, schedule):

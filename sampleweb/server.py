@@ -5,12 +5,13 @@ server answers (`serve`): ok, challenge (403 with a bot-challenge page), missing
 timeout (never answers in time), empty (200, no business on the page), ratelimit (429 with
 Retry-After, always) and flaky (503 once, then the page). A source's search page and the mock
 APIs are answered by napaudit.sampleweb.search. Any other path is served from its file when there is
-one, else 404.
+one, else 404. A POST goes to the mock APIs only (Google's Places API (New) searches by POST).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import sys
 import threading
 import time
@@ -21,7 +22,7 @@ from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from napaudit.sampleweb.middleware import HOST
 from napaudit.sampleweb.search import SampleSearch
@@ -36,6 +37,9 @@ class Hit:
     user_agent: str
     at: float
     status: int
+    method: str = "GET"
+    query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +89,22 @@ class SampleWeb:
         body = self._file(path).read_bytes()
         return (403 if behaviour == "challenge" else 200), {}, body
 
+    def answer_post(self, path: str, query: str, headers: dict[str, str], body: bytes
+                    ) -> tuple[int, dict[str, str], bytes]:  # fmt: skip
+        """A POST: only a mock API takes one."""
+        from napaudit.sampleweb import mockapis
+
+        source = path.split("/")[1] if path.count("/") > 1 else ""
+        params = {k: v[-1] for k, v in parse_qs(query).items()}
+        got = mockapis.respond(
+            source, path, params, self.search.index.get(source, []), headers=headers,
+            search=lambda text: self.search.search(source, text), method="POST", body=body,
+        ) if source in mockapis.SOURCES else None  # fmt: skip
+        if got is None:
+            return 405, {}, b"<html><body><h1>405 Method Not Allowed</h1></body></html>"
+        status, answer = got
+        return status, {"Content-Type": "application/json"}, json.dumps(answer).encode()
+
     def _file(self, path: str) -> Path | None:
         relative = unquote(path).lstrip("/")
         candidates = [relative] if relative.endswith((".html", ".txt")) else []
@@ -107,9 +127,20 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             parts = urlsplit(self.path)
+            status, headers, body = web.answer(parts.path, parts.query, dict(self.headers))
+            self.reply(parts, status, headers, body)
+
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            parts = urlsplit(self.path)
+            sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status, headers, body = web.answer_post(parts.path, parts.query, dict(self.headers),
+                                                    sent)  # fmt: skip
+            self.reply(parts, status, headers, body)
+
+        def reply(self, parts, status: int, headers: dict, body: bytes | None) -> None:
             path = parts.path
-            status, headers, body = web.answer(path, parts.query, dict(self.headers))
-            web.hits.append(Hit(path, self.headers.get("User-Agent", ""), time.time(), status))
+            web.hits.append(Hit(path, self.headers.get("User-Agent", ""), time.time(), status,
+                                self.command, parts.query, dict(self.headers)))  # fmt: skip
             if body is None:
                 time.sleep(web.hang_seconds)
                 self.close_connection = True

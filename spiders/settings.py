@@ -33,6 +33,8 @@ RETRY_BACKOFF_MAX = 60.0  # and never longer than this, whatever Retry-After say
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "napaudit.spiders.middlewares.PoliteRetryMiddleware": 550,
+    # After the HTTP cache (900): API keys are added at send time only (spiders.keys).
+    "napaudit.spiders.keys.ApiKeyMiddleware": 950,
 }
 
 ITEM_PIPELINES = {"napaudit.spiders.pipelines.AuditPipeline": 300}
@@ -54,6 +56,7 @@ NAPAUDIT_MIN_FREE_MB = 2.0
 # Development cache (napaudit audit --cache): stored beside the database.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600
+HTTPCACHE_STORAGE = "napaudit.spiders.keys.PrivateCacheStorage"  # folders 0700, files 0600
 
 # Generators here return nothing; the check costs ~15 % of a fast crawl (measured upstream).
 WARN_ON_GENERATOR_RETURN_VALUE = False

@@ -1,4 +1,5 @@
-"""The source catalog: complete, consistent, and refused with a clear error when it is not."""
+"""The source catalog: complete, consistent, honest about what napaudit can search and how well
+that is known, and refused with a clear error when it is not."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import json
 
 import pytest
 from napaudit.auditor.catalog import CATALOG, KINDS, CatalogError, load_catalog
+from napaudit.spiders.sources import spider_classes
 
 from napaudit.cli import cli
 
+COVERAGE = ("verified", "assumed", "not searchable yet", "not checkable")
 REQUIRED = (
     "data-axle", "localeze", "foursquare", "google", "apple", "bing", "yelp", "facebook", "bbb",
     "yellowpages", "superpages", "manta", "hotfrog", "mapquest", "nextdoor", "angi", "thumbtack",
     "tripadvisor", "chamberofcommerce", "cylex", "ezlocal", "brownbook", "citysearch",
-    "merchantcircle", "openstreetmap", "overture", "fsq-os-places", "website",
+    "merchantcircle", "openstreetmap", "overture", "fsq-os-places", "website", "azuremaps",
 )  # fmt: skip
 
 
@@ -56,6 +59,10 @@ def test_gps_and_car_navigation_cannot_be_checked():
          "source 'yellowpages', field 'kind': must be one of"),
         (('search_url = "https://www.yellowpages.com/search?search_terms={name}', 'search_url = "https://www.yellowpages.com/search?search_terms={nam}'),
          "field 'search_url'"),
+        (('feeds = ["superpages"]', 'feeds = ["superpages"]\nevidence = "verified"'),
+         "source 'yellowpages', field 'verified_on': say which real pages or recordings"),
+        (('feeds = ["superpages"]', 'feeds = ["superpages"]\nevidence = "probably"'),
+         "source 'yellowpages', field 'evidence': must be one of verified, assumed"),
     ],
 )  # fmt: skip
 def test_a_broken_catalog_names_the_line_source_and_field(tmp_path, change, message):
@@ -80,3 +87,49 @@ def test_sources_command_lists_the_catalog(runner):
     rows = json.loads(runner.invoke(cli, ["sources", "--format", "json"]).stdout)
     assert len(rows) == len(load_catalog())
     assert next(r for r in rows if r["id"] == "bing")["fed_by"]
+
+
+def test_sources_says_verified_assumed_or_why_not_for_every_source(runner):
+    result = runner.invoke(cli, ["sources"])
+    table = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+    assert set(table) == set(load_catalog())
+    table = {sid: line + " " for sid, line in table.items()}  # a word ends with a space
+    for line in table.values():
+        assert any(f" {word} " in line for word in COVERAGE), line
+    # catalogued with a search page but no spider: not counted as searchable
+    for sid in ("tripadvisor", "angi", "thumbtack"):
+        assert sid not in spider_classes() and " not searchable yet" in table[sid]
+    assert " verified " in table["google"] and " assumed " in table["yellowpages"]
+    assert " not checkable " in table["apple"] and "parquet (overture)" in table["facebook"]
+    rows = {r["id"]: r for r in json.loads(runner.invoke(cli, ["sources", "--format",
+                                                               "json"]).stdout)}  # fmt: skip
+    assert rows["google"]["coverage"] == "verified" and "2026-01" in rows["google"][
+        "coverage_detail"]  # fmt: skip
+    assert rows["thumbtack"]["coverage"] == "not searchable yet" and not rows["thumbtack"][
+        "has_spider"]  # fmt: skip
+    searchable = sum(r["coverage"] in ("verified", "assumed") for r in rows.values())
+    assert searchable == sum(r["has_spider"] and r["checkable"] for r in rows.values())
+    assert f"{searchable} searchable" in result.stderr
+
+
+def test_every_spider_is_a_checkable_catalog_source_and_verified_ones_say_on_what():
+    catalog = load_catalog()
+    for sid in spider_classes():
+        assert sid in catalog and catalog[sid].checkable, sid
+    for s in catalog.values():
+        if s.evidence == "verified":
+            assert s.verified_on, s.id
+        if s.through:
+            assert s.through in catalog and s.find == catalog[s.through].find, s.id
+
+
+def test_facebook_and_bing_are_read_through_overture_and_azure_maps_is_itself():
+    catalog = load_catalog()
+    for sid in ("facebook", "bing"):
+        assert catalog[sid].checkable and catalog[sid].through == "overture"
+        assert catalog[sid].endpoint == catalog["overture"].endpoint
+    azure = catalog["azuremaps"]
+    assert azure.key_env == "AZURE_MAPS_KEY" and "atlas.microsoft.com" in azure.endpoint
+    assert "azuremaps" in catalog["tomtom"].feeds  # its search was built on TomTom's map
+    assert not catalog["bing"].key_env
+

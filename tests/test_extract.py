@@ -590,8 +590,10 @@ def test_as_dict():
 
     out = business.as_dict()
 
+    # every field a page can show (auditor/fields.py), then how each was found
     assert " ".join(out) == (
-        "name address city state zip country phone website hours categories method"
+        "name address city state zip country phone website hours categories status "
+        "provenance method"
     )
     assert out["categories"] == "Dentist"
     assert out["method"]["name"] == "json-ld"

@@ -1,10 +1,13 @@
 """Overture Maps Places and Foursquare OS Places, read from Parquet files with DuckDB: the right
-place among look-alikes, a duplicate, a closed place, not_found, an unreadable file, and the
-discovery a user runs, with and without the files set."""
+place among look-alikes, a duplicate, a closed place, not_found, an unreadable file, Overture's
+places attributed by dataset (Meta's to Facebook, Microsoft's to Bing), the release found through
+a STAC catalog, Foursquare OS Places' real rows, and the discovery a user runs, with and without
+the files set."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import struct
 from dataclasses import replace
 from pathlib import Path
@@ -15,8 +18,10 @@ from conftest import ROOT
 from discovery import discover, listings
 from napaudit.auditor.normalize.record import normalize_record
 from napaudit.auditor.records import read_records
+from napaudit.spiders.sources.bing import BingSpider
+from napaudit.spiders.sources.facebook import FacebookSpider
 from napaudit.spiders.sources.fsq_os_places import FsqOsPlacesSpider
-from napaudit.spiders.sources.overture import OvertureSpider
+from napaudit.spiders.sources.overture import OvertureSpider, latest_release
 from scrapy.utils.test import get_crawler
 
 CLIENTS = ROOT / "data" / "samples" / "clients.csv"
@@ -46,28 +51,30 @@ FSQ_SCHEMA = """
     fsq_category_labels VARCHAR[], placemaker_url VARCHAR, geom BLOB,
     bbox STRUCT(xmin DOUBLE, ymin DOUBLE, xmax DOUBLE, ymax DOUBLE)"""
 
-# id, name, street, city, region, postcode, phones, lon, lat, status
+# id, name, street, city, region, postcode, phones, lon, lat, status, dataset (whose record)
 OVERTURE_PLACES = [
     ("ov-harbor", "Harbor Lane Dental", "1200 Harbor Blvd Ste 210", "Costa Mesa", "CA", "92626",
-     ["+17145550142"], -117.91, 33.68, "open"),
+     ["+17145550142"], -117.91, 33.68, "open", "AllThePlaces"),
+    ("ov-harbor-fb", "Harbor Lane Dental", "1200 Harbor Blvd", "Costa Mesa", "CA", "92626",
+     ["+17145550142"], -117.91, 33.68, "open", "meta"),
     ("ov-harbor-pizza", "Harbor Lane Pizza", "1500 Harbor Blvd", "Costa Mesa", "CA", "92626",
-     ["+17145559999"], -117.91, 33.68, "open"),
+     ["+17145559999"], -117.91, 33.68, "open", "AllThePlaces"),
     ("ov-kettle", "The Copper Kettle", "570 4th St", "San Francisco", "US-CA", "94107",
-     ["+14155550187"], -122.39, 37.78, "open"),
+     ["+14155550187"], -122.39, 37.78, "open", "PinMeTo"),
     ("ov-kettle-2", "Copper Kettle", "570 Fourth Street", "San Francisco", "CA", "94107-1234",
-     ["+14155550999", "+14155550187"], -122.39, 37.78, "open"),
+     ["+14155550999", "+14155550187"], -122.39, 37.78, "open", "PinMeTo"),
     ("ov-bluefin", "Blue Fin Sushi", "100 E Wacker Dr", "Chicago", "IL", "60601",
-     ["+13125550100"], -87.62, 41.89, "open"),
+     ["+13125550100"], -87.62, 41.89, "open", "AllThePlaces"),
     ("ov-lantern", "Red Lantern Bar", "100 E Wacker Dr", "Chicago", "IL", "60601",
-     ["+13125550100"], -87.62, 41.89, "open"),
+     ["+13125550100"], -87.62, 41.89, "open", "AllThePlaces"),
     ("ov-arts", "Art's Delicatessen", "12224 Ventura Blvd", "Studio City", "CA", "91604",
-     ["+18185550164"], -118.40, 34.14, "permanently_closed"),
+     ["+18185550164"], -118.40, 34.14, "permanently_closed", "Microsoft"),
     ("ov-mesa-landscaping", "Mesa Verde Landscaping", "4500 N Central Ave", "Phoenix", "AZ",
-     "85012", ["+16025550999"], -112.07, 33.50, "open"),
+     "85012", ["+16025550999"], -112.07, 33.50, "open", "AllThePlaces"),
     ("ov-elston", "Northside Hardware", "2211 N Elston Ave", "Chicago", "IL", "60614",
-     ["+17735550119"], -87.68, 41.92, "open"),
+     ["+17735550119"], -87.68, 41.92, "open", "AllThePlaces"),
     ("ov-irving", "Northside Hardware", "3300 W Irving Park Rd", "Chicago", "IL", "60618",
-     ["+17735550158"], -87.71, 41.95, "open"),
+     ["+17735550158"], -87.71, 41.95, "open", "AllThePlaces"),
 ]  # fmt: skip
 
 # id, name, address, locality, region, postcode, tel, lon, lat, date_closed
@@ -108,13 +115,17 @@ def write_parquet(path: Path, schema: str, rows: list[tuple]) -> Path:
 def write_overture(path: Path) -> Path:
     rows = [
         (pid, point(lon, lat), {"xmin": lon, "xmax": lon, "ymin": lat, "ymax": lat}, 0,
-         [{"property": "", "dataset": "meta", "record_id": pid, "update_time": "2025-01-01",
-           "confidence": 0.9}],
+         [{"property": "", "dataset": dataset, "record_id": f"{pid}-record",
+           "update_time": "2025-01-01T08:00:00.000Z", "confidence": 0.9},
+          {"property": "/properties/existence", "dataset": "Microsoft", "record_id": "99",
+           "update_time": "2016-11-08T00:39:14.520Z", "confidence": 0.77}],
          {"primary": name, "common": None, "rules": None},
-         {"primary": "restaurant", "alternate": []}, 0.9, [], [], [], phones, None,
-         [{"freeform": street, "locality": city, "postcode": zip_, "region": region,
-           "country": "US"}], status)
-        for pid, name, street, city, region, zip_, phones, lon, lat, status in OVERTURE_PLACES
+         {"primary": "dentist" if "Dental" in name else "restaurant", "alternate": ["health"]},
+         0.9, [], [f"https://www.facebook.com/{pid}-record"] if dataset == "meta" else [], [],
+         phones, None, [{"freeform": street, "locality": city, "postcode": zip_,
+                         "region": region, "country": "US"}], status)
+        for pid, name, street, city, region, zip_, phones, lon, lat, status, dataset
+        in OVERTURE_PLACES
     ]  # fmt: skip
     return write_parquet(path, OVERTURE_SCHEMA, rows)
 
@@ -200,14 +211,40 @@ def test_overture_not_found_says_what_was_searched(files, clients, monkeypatch):
     assert cafe.outcome == "not_found" and "0 places" in cafe.reason
 
 
-def test_closed_places_are_noted(files, clients, monkeypatch):
-    env = {"NAPAUDIT_OVERTURE_PARQUET": str(files["overture"]),
-           "NAPAUDIT_FSQ_OS_PLACES_PARQUET": str(files["fsq-os-places"])}  # fmt: skip
-    [arts] = crawl(OvertureSpider, clients, env, monkeypatch)["arts-deli"]
-    assert arts.outcome == "ok" and arts.reason.endswith("marks this place permanently closed")
+def test_overture_places_are_facebook_s_bing_s_or_overture_s_by_dataset(files, clients,
+                                                                      monkeypatch):  # fmt: skip
+    env = {"NAPAUDIT_OVERTURE_PARQUET": str(files["overture"])}
+    overture = crawl(OvertureSpider, clients, env, monkeypatch)
+    facebook = crawl(FacebookSpider, clients, env, monkeypatch)
+    bing = crawl(BingSpider, clients, env, monkeypatch)
+    # Harbor Lane Dental has two places: AllThePlaces' (Overture's own) and Meta's (Facebook's).
+    assert [i.listing_key for i in overture["harbor-lane"]] == ["overture:ov-harbor"]
+    [page] = facebook["harbor-lane"]
+    assert (page.source, page.listing_key, page.url) == (
+        "facebook",
+        "facebook:ov-harbor-fb-record",
+        "https://www.facebook.com/ov-harbor-fb-record",
+    )
+    assert page.found[0]["provenance"] == (
+        f"Overture ({files['overture']}), from Meta (record ov-harbor-fb-record, "
+        "updated 2025-01-01)")  # fmt: skip
+    assert page.found[0]["categories"] == "dentist; health"
+    # Art's is only in Microsoft's data: Bing's listing, closed as Overture says it.
+    [arts] = bing["arts-deli"]
+    assert (arts.source, arts.listing_key) == ("bing", "bing:ov-arts-record")
+    assert arts.found[0]["status"] == "permanently_closed"
+    assert arts.found[0]["provenance"].endswith("from Microsoft (record ov-arts-record, "
+                                                "updated 2025-01-01)")  # fmt: skip
+    [(outcome, reason)] = [(i.outcome, i.reason) for i in overture["arts-deli"]]
+    assert outcome == "not_found" and "places not from Meta's or Microsoft's data" in reason
+    assert [i.outcome for i in facebook["blue-fin"]] == ["not_found"]
+    assert overture["harbor-lane"][0].found[0]["status"] == "open"
+
+
+def test_closed_status_from_foursquare_os_places(files, clients, monkeypatch):
+    env = {"NAPAUDIT_FSQ_OS_PLACES_PARQUET": str(files["fsq-os-places"])}
     [arts] = crawl(FsqOsPlacesSpider, clients, env, monkeypatch)["arts-deli"]
-    assert arts.found[0]["closed"] == "closed on 2023-05-01"
-    assert "closed on 2023-05-01" in arts.reason
+    assert arts.outcome == "ok" and arts.found[0]["status"] == "closed since 2023-05-01"
 
 
 def test_fsq_places(files, clients, monkeypatch):
@@ -287,15 +324,45 @@ def test_remote_reads_look_only_around_the_zip(files, clients):
             row["id"] for row in spider.candidates(kettle)}  # fmt: skip
 
 
-def test_newest_release_under_the_endpoint(tmp_path, files, clients):
+def test_newest_overture_release_is_the_one_stac_names(tmp_path, files, clients, monkeypatch):
     for release in ("2025-01-22.0", "2025-02-19.0"):
         folder = tmp_path / release / "theme=places" / "type=place"
         folder.mkdir(parents=True)
         (folder / "part-00000.parquet").write_bytes(files["overture"].read_bytes())
-    spider = OvertureSpider.from_crawler(get_crawler(OvertureSpider), businesses=clients)
-    spider.open(str(files["overture"]))
+    catalog = tmp_path / "catalog.json"  # Overture's root catalog, in its documented shape
+    catalog.write_text(json.dumps({"type": "Catalog", "id": "Overture Releases", "links": [
+        {"rel": "child", "href": "./2025-01-22.0/catalog.json", "latest": True}],
+        "latest": "2025-01-22.0"}))  # fmt: skip
+    crawler = get_crawler(FacebookSpider, {"NAPAUDIT_OVERTURE_STAC": str(catalog)})
+    spider = FacebookSpider.from_crawler(crawler, businesses=clients)
+    # Not the newest folder: the release the catalog calls the latest.
     newest = spider.newest_release(f"{tmp_path}/")
-    assert newest == f"{tmp_path}/2025-02-19.0/theme=places/type=place/*"
+    assert newest == f"{tmp_path}/2025-01-22.0/theme=places/type=place/*"
+    assert spider.open(newest) == ""
+    [page] = spider.listings(clients["harbor-lane"], spider.candidates(clients["harbor-lane"]),
+                             spider.files)  # fmt: skip
+    assert page.found[0]["provenance"].startswith("Overture 2025-01-22.0, from Meta (record ")
+    latest_release.cache_clear()
+    catalog.write_text(json.dumps({"links": [{"rel": "child", "href": "./2025-02-19.0/catalog.json",
+                                              "latest": True}]}))  # fmt: skip
+    assert latest_release(str(catalog)) == "2025-02-19.0"  # the child link marked latest
+    catalog.write_text(json.dumps({"links": []}))
+    latest_release.cache_clear()
+    broken = OvertureSpider.from_crawler(get_crawler(OvertureSpider, {
+        "NAPAUDIT_OVERTURE_STAC": str(catalog)}), businesses=clients)  # fmt: skip
+    with pytest.raises(LookupError, match="names no latest release"):
+        broken.newest_release(f"{tmp_path}/")
+
+
+def test_newest_foursquare_release_under_the_endpoint(tmp_path, files, clients):
+    for release in ("dt=2024-11-19", "dt=2024-12-03"):
+        folder = tmp_path / release / "places" / "parquet"
+        folder.mkdir(parents=True)
+        (folder / "part-0.parquet").write_bytes(files["fsq-os-places"].read_bytes())
+    spider = FsqOsPlacesSpider.from_crawler(get_crawler(FsqOsPlacesSpider), businesses=clients)
+    spider.open(str(files["fsq-os-places"]))
+    newest = spider.newest_release(f"{tmp_path}/")
+    assert newest == f"{tmp_path}/dt=2024-12-03/places/parquet/*.parquet"
 
 
 def test_a_read_failing_midway_is_an_error_for_that_business(files, clients, monkeypatch):

@@ -2,13 +2,21 @@
 API answers with the auditor's identification, and store the acceptable ones straight from the
 API's data (no page to fetch).
 
-The key (the spider's `api_key` argument, from the catalog's `key_env`) travels in a header
-where the API allows it; where it must be a URL parameter, the URL is redacted (spiders.sites)
-before it is stored or logged. Either way it never reaches the database, a report or a log.
+The key (the spider's `api_key` argument, from the catalog's `key_env`) is never in a request the
+spider makes: `meta["send_key"]` says where the API takes it (`key_header`/`key_prefix`, or
+`key_param`), and spiders.keys.ApiKeyMiddleware adds it at send time only. So it never reaches a
+stored URL, the HTTP cache, the JOBDIR queue, the database, a report or a log.
+
+What a place shows is emitted in the shape extract() gives a page, plus three raw keys: `status`
+(what the source says about the place being open, in its own words: "CLOSED_PERMANENTLY",
+"closed since 2023-05-01"; "" when it says nothing), `categories` (its own category names,
+joined with "; ") and `provenance` (whose data it is, when a third party's). The stored URL of a
+place leaves out tracking and client parameters (utm_*, adjust_*, osq, g_mp...).
 
 Outcomes, per business: an acceptable place is `ok` (several: each stored, a duplicate); none is
-`not_found`, saying what was searched and what came closest; HTTP 401/403 is `blocked`, "API
-key rejected"; 429 is retried as the settings say, then `blocked`; anything else is `error`.
+`not_found`, saying what was searched and what came closest; a refused key (HTTP 401/403, or
+what the source's `answer_error` recognises) is `blocked`, "API key rejected"; 429 is retried as
+the settings say, then `blocked`; anything else is `error`.
 """
 
 from __future__ import annotations
@@ -21,16 +29,18 @@ import scrapy
 from napaudit.auditor.audit import rank_candidates
 from napaudit.auditor.identify import THRESHOLD
 from napaudit.auditor.normalize.record import Normalized
-from napaudit.spiders.bases.listing import now
+from napaudit.spiders.bases.listing import now, untracked
 from napaudit.spiders.bases.search import SearchSpider
 from napaudit.spiders.extract.model import FIELDS
 from napaudit.spiders.items import Listing
+from napaudit.spiders.keys import SEND_KEY
 from napaudit.spiders.outcome import BLOCKED, ERROR, NOT_FOUND, OK, from_failure, from_response
 from napaudit.spiders.sites import redact
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 KEY_REJECTED = "API key rejected"
+RAW_KEYS = ("status", "categories", "provenance")  # what a place shows beyond extract()'s fields
 
 
 class ApiSpider(SearchSpider):
@@ -38,15 +48,15 @@ class ApiSpider(SearchSpider):
 
     A source module sets `name`, how the key is sent (`key_header` or `key_param`), and
     overrides `params()` (the search request's query) and `candidates()` (the JSON answer as
-    candidate dicts: name, address, city, state, zip, phone, website, url, id). A source that
-    needs a second request per place (Google's Place Details) overrides `details_request()`
-    and `detail_values()`.
+    candidate dicts: name, address, city, state, zip, phone, website, url, id, and the raw
+    status, categories, provenance). A source that needs a second request per place (Google's
+    Place Details) overrides `details_request()` and `detail_values()`.
     """
 
     endpoint = ""  # default: the catalog's endpoint
     key_header = ""  # e.g. "Authorization": the key is sent in this header...
     key_prefix = ""  # ...after this prefix ("Bearer ")
-    key_param = ""  # or as this URL parameter (redacted wherever the URL is kept)
+    key_param = ""  # or as this URL parameter (added at send time, never stored)
     extra_headers: dict[str, str] = {}
 
     def __init__(self, businesses: dict[str, Normalized] | None = None, api_key: str = "",
@@ -54,6 +64,11 @@ class ApiSpider(SearchSpider):
         super().__init__(businesses, **kwargs)
         self.api_key = api_key or ""
         self.endpoint = self.endpoint or (self.source.endpoint if self.source else "")
+
+    @property
+    def api_method(self) -> str:
+        """How a listing's values were found, as its `method` says: "api:<source>"."""
+        return f"api:{self.name}"
 
     # --- what a source declares -----------------------------------------------------------
 
@@ -67,7 +82,8 @@ class ApiSpider(SearchSpider):
         raise NotImplementedError
 
     def answer_error(self, data: object) -> tuple[str, str] | None:
-        """(outcome, reason) when a 200 answer still says the request failed (Google)."""
+        """(outcome, reason) when an answer says the request failed in its own words (Google's
+        REQUEST_DENIED in a 200, its API_KEY_INVALID in a 400)."""
         return None
 
     def details_request(self, candidate: dict, meta: dict) -> scrapy.Request | None:
@@ -79,30 +95,41 @@ class ApiSpider(SearchSpider):
 
     # --- requests ---------------------------------------------------------------------------
 
-    def api_request(self, url: str, params: dict[str, str], callback, meta: dict,
-                    ) -> scrapy.Request:  # fmt: skip
-        query = dict(params)
-        headers = dict(self.extra_headers)
+    def key_at(self) -> dict[str, str]:
+        """Where the API takes the key: what ApiKeyMiddleware reads (nothing secret)."""
         if self.key_param:
-            query[self.key_param] = self.api_key
+            return {"param": self.key_param}
         if self.key_header:
-            headers[self.key_header] = self.key_prefix + self.api_key
+            return {"header": self.key_header, "prefix": self.key_prefix}
+        return {}
+
+    def api_request(self, url: str, params: dict[str, str], callback, meta: dict,
+                    method: str = "GET", body: object = None, headers: dict | None = None,
+                    ) -> scrapy.Request:  # fmt: skip
+        sent = {"Accept": "application/json", **self.extra_headers, **(headers or {})}
+        if body is not None:
+            sent["Content-Type"] = "application/json"
         return scrapy.Request(
-            f"{url}?{urlencode(query)}",
+            f"{url}?{urlencode(params)}" if params else url,
+            method=method,
+            body=json.dumps(body) if body is not None else None,
             callback=callback,
             errback=self.api_failed,
-            headers={"Accept": "application/json", **headers},
+            headers=sent,
             # robots.txt is for crawlers of pages; an API's terms govern its use
-            meta={**meta, "dont_obey_robotstxt": True},
+            meta={**meta, "dont_obey_robotstxt": True, SEND_KEY: self.key_at()},
             dont_filter=True,
         )
 
     def search_request(self, business: Normalized) -> scrapy.Request:
+        meta = {"business_id": business.record.id, "searched": self.searched(business)}
+        return self.api_request(self.endpoint, self.params(business), self.parse_api, meta)
+
+    def searched(self, business: Normalized) -> str:
+        """What was searched, in words: "'Harbor Lane Dental' in Costa Mesa, CA"."""
         values = self.query(business)
         where = ", ".join(v for v in (values["city"], values["state"]) if v)
-        searched = f"'{values['name']}'" + (f" in {where}" if where else "")
-        meta = {"business_id": business.record.id, "searched": searched}
-        return self.api_request(self.endpoint, self.params(business), self.parse_api, meta)
+        return f"'{values['name']}'" + (f" in {where}" if where else "")
 
     # --- answers ----------------------------------------------------------------------------
 
@@ -150,25 +177,30 @@ class ApiSpider(SearchSpider):
 
     def read(self, response: Response) -> tuple[object, tuple[str, str] | None]:
         """(the JSON answer, None), or (None, (outcome, reason)) when it cannot be used."""
-        if response.status in (401, 403):
-            return None, (BLOCKED, f"HTTP {response.status}: {KEY_REJECTED}")
         text = getattr(response, "text", "")
-        outcome, reason = from_response(response.status, text)
-        if outcome != OK:
-            return None, (outcome, reason)
         try:
             data = json.loads(text)
         except ValueError:
+            data = None
+        said = self.answer_error(data) if data is not None else None
+        if said:
+            return None, said
+        if response.status in (401, 403):
+            return None, (BLOCKED, f"HTTP {response.status}: {KEY_REJECTED}")
+        outcome, reason = from_response(response.status, text)
+        if outcome != OK:
+            return None, (outcome, reason)
+        if data is None:
             return None, (ERROR, "the API answered something that is not JSON")
-        return data, self.answer_error(data)
+        return data, None
 
     def api_listing(self, business_id: str, candidate: dict, searched: str, api_url: str,
                     ) -> Listing:  # fmt: skip
         """The place as the API shows it, in the shape extract() gives for a page."""
-        method = f"api:{self.name}"
         found = {f: candidate.get(f) or "" for f in FIELDS}
-        found["method"] = {f: method for f in FIELDS if found[f]}
-        url = candidate.get("url") or api_url
+        found["method"] = {f: self.api_method for f in FIELDS if found[f]}
+        found.update({k: candidate.get(k) or "" for k in RAW_KEYS})
+        url = untracked(candidate.get("url") or "") or api_url
         if candidate.get("url"):
             found["url"] = url
         key = f"{self.name}:{candidate['id']}" if candidate.get("id") else ""
@@ -191,3 +223,13 @@ class ApiSpider(SearchSpider):
 def first(*values: object) -> str:
     """The first value that is a non-empty string (APIs leave fields out or null)."""
     return next((v.strip() for v in values if isinstance(v, str) and v.strip()), "")
+
+
+def joined(*names: object) -> str:
+    """Category names as one text, "; " between them, each once, in the order given."""
+    seen: list[str] = []
+    for name in names:
+        text = first(name)
+        if text and text not in seen:
+            seen.append(text)
+    return "; ".join(seen)

@@ -3,9 +3,11 @@ business the page shows. Sources that must first search for the listing build on
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
 from napaudit.spiders.extract import extract
@@ -14,6 +16,11 @@ from napaudit.spiders.outcome import OK, from_failure, from_response
 from napaudit.spiders.sites import redact
 from scrapy.http import Response
 from twisted.python.failure import Failure
+
+# Parameters that say who linked or how, not which place: left out of a stored URL.
+_TRACKING = re.compile(
+    r"^(utm_\w*|adjust_\w*|osq|override_cta|g_mp|gclid|fbclid|msclkid|mc_[ce]id|yclid|_ga)$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -77,3 +84,13 @@ class ListingSpider(scrapy.Spider):
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def untracked(url: str) -> str:
+    """A place's URL without tracking and client parameters: what identifies the page stays."""
+    if "?" not in url:
+        return url
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in query if not _TRACKING.match(k)]
+    return url if len(kept) == len(query) else urlunsplit(parts._replace(query=urlencode(kept)))

@@ -9,6 +9,12 @@ With the crawl setting NAPAUDIT_OPEN_DATA_REMOTE off (the sample web turns it of
 read over the network: without a path, every business is "not checked", with the reason. A file
 that cannot be read is an `error` for every business; a business with no acceptable place in the
 files is `not_found`.
+
+Each place is emitted with the raw `status` the data gives (Overture's operating_status,
+"closed since <date>" for Foursquare's date_closed), its `categories` and its `provenance`
+(which release, whose record, when updated). Several spiders may read the same files (Overture's
+places are audited as Facebook's, Bing's or Overture's own by the dataset each came from): the
+rows of one business are read once and shared between them.
 """
 
 from __future__ import annotations
@@ -16,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import AsyncIterator
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 import zipcodes
@@ -42,7 +50,8 @@ class ParquetSpider(ListingSpider):
     turns one row of its files into the columns below (`{path}` is the files to read):
 
     id, name, addresses (list of struct street, city, state, zip, country), phones (list),
-    websites (list), closed (text, NULL when open), lon, lat.
+    websites (list), status (text as the data says it, NULL when it says nothing), categories
+    (list), url, lon, lat, and any column `provenance()` or `keeps()` reads.
     """
 
     select = ""  # SELECT ... FROM {path}: the source's schema mapped to the columns above
@@ -51,12 +60,17 @@ class ParquetSpider(ListingSpider):
     s3_region = ""
     optional_columns: tuple[str, ...] = ()  # columns older releases lack: NULL when absent
     follow_at_most = 3  # acceptable places stored: more than one is a duplicate listing
+    reads = ""  # the catalog source whose files are read, when not this one (facebook: overture)
+    scope = ""  # which of the files' places are this source's, in words, for the reasons
 
     def __init__(self, businesses: dict[str, Normalized] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.businesses = businesses or {}
-        self.source: Source | None = load_catalog().get(self.name)
-        self.label = self.source.name if self.source else self.name
+        catalog = load_catalog()
+        self.source: Source | None = catalog.get(self.name)
+        self.data: Source | None = catalog.get(self.reads or self.name)  # whose files
+        self.label = self.data.name if self.data else self.name
+        self.release = ""  # the release read, when known ("2025-02-19.0")
         self.db: duckdb.DuckDBPyConnection | None = None
         self.files = ""  # what is read: the path, or the newest release's files
         self.present: dict[str, str] = {}
@@ -64,7 +78,7 @@ class ParquetSpider(ListingSpider):
 
     @property
     def path_env(self) -> str:
-        return "NAPAUDIT_" + re.sub(r"\W", "_", self.name).upper() + "_PARQUET"
+        return "NAPAUDIT_" + re.sub(r"\W", "_", self.reads or self.name).upper() + "_PARQUET"
 
     async def start(self) -> AsyncIterator[Listing]:
         path, why = self.location()
@@ -96,9 +110,9 @@ class ParquetSpider(ListingSpider):
         if not self.settings.getbool("NAPAUDIT_OPEN_DATA_REMOTE", True):
             return "", (f"no {self.label} Parquet file set (set {self.path_env}); "
                         "reading the published files is off for this crawl")  # fmt: skip
-        if not (self.source and self.source.endpoint and self.releases):
+        if not (self.data and self.data.endpoint and self.releases):
             return "", f"no {self.label} Parquet file set (set {self.path_env})"
-        return self.source.endpoint, ""
+        return self.data.endpoint, ""
 
     def open(self, path: str) -> str:
         """Connect, find the newest release when `path` is the catalog's endpoint, check the
@@ -112,16 +126,17 @@ class ParquetSpider(ListingSpider):
         try:
             if self.s3_region and path.startswith("s3://"):
                 self.db.execute(f"SET s3_region = '{self.s3_region}'")
-            if self.source and path == self.source.endpoint:
+            if self.data and path == self.data.endpoint:
                 path = self.newest_release(path)
             self.files = path
+            self.release = self.release or release_in(path)
             raw = self.db.execute(
                 f"DESCRIBE SELECT * FROM read_parquet({_literal(path)})"
             ).fetchall()
             names = {row[0] for row in raw}
             self.present = {c: c if c in names else "NULL" for c in self.optional_columns}
             self.db.execute(f"DESCRIBE {self.query_from()}").fetchall()
-        except (duckdb.Error, LookupError) as exc:
+        except (duckdb.Error, LookupError, OSError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             hint = "" if os.environ.get(self.path_env) else f" (set {self.path_env})"
             return f"could not read {self.label} data at {path}: {first}{hint}"
@@ -143,8 +158,13 @@ class ParquetSpider(ListingSpider):
     def candidates(self, business: Normalized, near: bool = False) -> list[dict]:
         """The places that share the business's ZIP, or its phone, or a name word and its
         city: the blocking, as a search page does. DuckDB reads only what it needs; with
-        `near` (remote files), only around the ZIP's centre."""
+        `near` (remote files), only around the ZIP's centre. Read once for every spider that
+        reads the same files with the same query."""
         params = blocking(business)
+        key = (self.files, self.query_from(), near, business.zip5, tuple(sorted(params.items())))
+        return SHARED.get(key, lambda: self.read_rows(business, params, near))
+
+    def read_rows(self, business: Normalized, params: dict, near: bool) -> list[dict]:
         where = """
             ($zip <> '' AND len(list_filter(addresses, lambda a: left(a.zip, 5) = $zip)) > 0)
             OR ($phone <> '' AND len(list_filter(phones,
@@ -171,10 +191,10 @@ class ParquetSpider(ListingSpider):
     def listings(self, business: Normalized, rows: list[dict], path: str) -> list[Listing]:
         business_id = business.record.id
         self.crawler.stats.inc_value(f"napaudit/source/{self.name}/searches")
-        found = [as_found(row, business, f"parquet:{self.name}") for row in rows]
+        found = [self.as_found(row, business) for row in rows if self.keeps(row)]
         scored = rank_candidates(business, found)
         # An open place before a closed one with the same score: the one people see first.
-        accepted = [v for s, _, v in sorted(scored, key=lambda s: (-s[0], bool(s[2]["closed"])))
+        accepted = [v for s, _, v in sorted(scored, key=lambda s: (-s[0], closed(s[2]["status"])))
                     if s >= THRESHOLD]  # fmt: skip
         if not accepted:
             return [self.search_listing(business_id, path, NOT_FOUND,
@@ -183,17 +203,32 @@ class ParquetSpider(ListingSpider):
             self.crawler.stats.inc_value(f"napaudit/source/{self.name}/duplicates")
         items = []
         for values in accepted[: self.follow_at_most]:
-            note = f"{self.label} marks this place {values['closed']}" if values["closed"] else ""
-            if note:
+            if closed(values["status"]):
                 self.crawler.stats.inc_value(f"napaudit/source/{self.name}/closed")
-            values["url"] = values["url"] or self.place_url(values)
             items.append(Listing(
-                business_id, self.name, values["url"], OK,
-                reason=note,
-                fetched_at=now(), found=[values], listing_key=f"{self.name}:{values['id']}",
-                searched=self.searched(business),
+                business_id, self.name, values["url"], OK, fetched_at=now(), found=[values],
+                listing_key=f"{self.name}:{values.pop('id')}", searched=self.searched(business),
             ))  # fmt: skip
         return items
+
+    def as_found(self, row: dict, business: Normalized) -> dict:
+        values = as_found(row, business, f"parquet:{self.reads or self.name}")
+        values.update(id=self.listing_id(row), url=row.get("url") or self.place_url(row),
+                      provenance=self.provenance(row))  # fmt: skip
+        return values
+
+    # --- what a source may refine ----------------------------------------------------------
+
+    def keeps(self, row: dict) -> bool:
+        """Whether a place is this source's (Overture's are Facebook's, Bing's or its own)."""
+        return True
+
+    def listing_id(self, row: dict) -> str:
+        return str(row["id"])
+
+    def provenance(self, row: dict) -> str:
+        """Whose data the place is, when a third party's: "" by default."""
+        return ""
 
     def place_url(self, row: dict) -> str:
         """Where a person sees the place; default: the files it was read from."""
@@ -208,8 +243,8 @@ class ParquetSpider(ListingSpider):
 
     def not_found_reason(self, business: Normalized, scored: list) -> str:
         places = f"{len(scored)} place" + ("" if len(scored) == 1 else "s")
-        reason = (f"searched {self.label} ({self.files}) for {self.searched(business)}: "
-                  f"{places}, none is this business")  # fmt: skip
+        where = f"{self.label}{self.scope} ({self.files})"
+        reason = f"searched {where} for {self.searched(business)}: {places}, none is this business"
         if scored:
             score, _, values = scored[0]
             reason += f" (closest: '{values.get('name', '')}', score {score:.2f})"
@@ -232,8 +267,8 @@ def blocking(business: Normalized) -> dict[str, str]:
 
 
 def as_found(row: dict, business: Normalized, method: str) -> dict:
-    """One place as `extract()` shows a business (Business.as_dict), with its id and whether
-    it is closed. Of a place's addresses and phones, the one nearest the business is shown."""
+    """One place as `extract()` shows a business (Business.as_dict), with its raw status and
+    categories. Of a place's addresses and phones, the one nearest the business is shown."""
     zip5, digits = business.zip5, business.phone.national[-10:]
     addresses = [a for a in row.get("addresses") or [] if a]
     address = next((a for a in addresses if zip5 and (a.get("zip") or "")[:5] == zip5),
@@ -254,8 +289,44 @@ def as_found(row: dict, business: Normalized, method: str) -> dict:
         "hours": "",
     }
     values["method"] = {f: method for f, v in values.items() if v}
-    values.update(id=row["id"], url=row.get("url") or "", closed=row.get("closed") or "")
+    seen = [c for c in dict.fromkeys(row.get("categories") or []) if c]
+    values.update(status=row.get("status") or "", categories="; ".join(seen))
     return values
+
+
+def closed(status: str) -> bool:
+    """Whether a raw status says the place is closed ("permanently_closed", "closed since")."""
+    return "closed" in (status or "").lower()
+
+
+def release_in(path: str) -> str:
+    """The release a path names: Overture's "2025-02-19.0", Foursquare's "dt=2024-11-19"."""
+    found = re.search(r"(\d{4}-\d{2}-\d{2}\.\d+)|dt=?(\d{4}-\d{2}-\d{2})", path)
+    return (found[1] or found[2]) if found else ""
+
+
+class SharedRows:
+    """What one query read, for every spider that asks the same of the same files: Overture's
+    files are searched by three spiders at once, and a remote read costs seconds."""
+
+    def __init__(self, size: int = 256):
+        self.size, self.lock = size, threading.Lock()
+        self.entries: OrderedDict[tuple, list] = OrderedDict()
+
+    def get(self, key: tuple, read: Callable[[], list[dict]]) -> list[dict]:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                entry = self.entries[key] = [threading.Lock(), None]
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+        with entry[0]:  # the first spider reads; the others wait for its rows
+            if entry[1] is None:
+                entry[1] = read()
+            return entry[1]
+
+
+SHARED = SharedRows()
 
 
 def _literal(path: str) -> str:

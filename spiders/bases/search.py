@@ -16,7 +16,7 @@ from napaudit.auditor.audit import rank_candidates
 from napaudit.auditor.catalog import Source, load_catalog
 from napaudit.auditor.identify import THRESHOLD
 from napaudit.auditor.normalize.record import Normalized
-from napaudit.spiders.bases.listing import ListingSpider, Target, now
+from napaudit.spiders.bases.listing import ListingSpider, Target, now, untracked
 from napaudit.spiders.extract import extract
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import NOT_FOUND, OK, from_failure, from_response
@@ -109,7 +109,8 @@ class SearchSpider(ListingSpider):
         if len(accepted) > 1:
             self.crawler.stats.inc_value(f"napaudit/source/{self.name}/duplicates")
         for values in accepted[: self.follow_at_most]:
-            url = urljoin(response.url, values["url"])
+            # the listing's page, not how the search linked to it (Yelp's ?osq=...)
+            url = untracked(urljoin(response.url, values["url"]))
             yield self.listing_request(Target(business_id, self.name, url), searched=searched)
 
     def not_found_reason(self, searched: str, scored: list) -> str:

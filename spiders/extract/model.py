@@ -5,13 +5,14 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields, make_dataclass
 from operator import itemgetter
 
+from napaudit.auditor.fields import EXTRACTED, STRUCTURED
 from napaudit.auditor.normalize.phone import normalize_phone
 from napaudit.auditor.normalize.text import squash, words
 
-FIELDS = ("name", "address", "city", "state", "zip", "country", "phone", "website", "hours")
+FIELDS = EXTRACTED  # every field a page can show, declared in auditor/fields.py
 _NAP = ("name", "address", "city", "state", "zip", "phone")
 
 # How much a method is trusted: markup written for machines beats text read by heuristics.
@@ -28,26 +29,17 @@ RELIABILITY = {
 }
 
 
-@dataclass
-class Business:
-    name: str = ""
-    address: str = ""  # street line only (number, street, suite), as the page shows it
-    city: str = ""
-    state: str = ""
-    zip: str = ""
-    country: str = ""  # as shown ("US", "USA", "United States"...), "" when not shown
-    phone: str = ""  # as the page shows it (raw text, not normalized)
-    website: str = ""  # the business's own website
-    hours: object = ""  # text, or the structured schema.org value (list/dict) as found
-    url: str = ""  # the business's detail page on a multi-listing page (absolute), else ""
-    # What the page says the business is, as shown ("Dentist; Pediatric dentistry"): schema.org
-    # types more specific than LocalBusiness, servesCuisine, category fields. Not mapped.
-    categories: str = ""
-    method: dict[str, str] = field(default_factory=dict)  # field -> how it was found
+class _BusinessMethods:
+    """What the page shows of one business: one attribute per field a page can show (the
+    declarations in auditor/fields.py, `extracted`), as shown (raw text, not normalized; hours
+    may be the structured schema.org value), plus `url` (its detail page on a multi-listing page,
+    absolute) and `method` (field -> how it was found). `categories` is what the page says the
+    business is ("Dentist; Pediatric dentistry"): schema.org types more specific than
+    LocalBusiness, servesCuisine, category fields, not mapped.
+    """
 
     def as_dict(self) -> dict:
         out = {name: getattr(self, name) for name in FIELDS}
-        out["categories"] = self.categories
         out["method"] = dict(self.method)
         if self.url:
             out["url"] = self.url
@@ -85,6 +77,18 @@ class Business:
     def reliability(self) -> int:
         return max((RELIABILITY.get(m, 0) for m in self.method.values()), default=0)
 
+
+Business = make_dataclass(
+    "Business",
+    [
+        *((name, object if name in STRUCTURED else str, field(default=""))
+          for name in EXTRACTED),
+        ("url", str, field(default="")),
+        ("method", dict, field(default_factory=dict)),
+    ],
+    bases=(_BusinessMethods,),
+    namespace={"__module__": __name__},
+)  # fmt: skip
 
 _PLACE = ("address", "city", "state", "zip", "country")
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from napaudit.auditor.fields import FIELDS
 from napaudit.auditor.normalize.text import squash
 from napaudit.spiders.extract.addresses import split_address
 from napaudit.spiders.extract.links import is_social
@@ -119,7 +120,16 @@ def to_business(node: dict, method: str) -> Business:
     hours = node.get("openingHours") or node.get("openingHoursSpecification")
     business.set("hours", hours if isinstance(hours, (list, dict)) else text(hours), method)
     business.add_categories(categories(node), method)
+    for declared in _OTHER_FIELDS:  # fields declared since, read from their schema.org names
+        for prop in declared.schemaorg:
+            business.set(declared.name, text(node.get(prop)) or text(contact.get(prop)), method)
     return business
+
+
+# Read above, each in its own way (the postal address, contact points, hours, categories).
+_READ_ABOVE = frozenset({"name", "address", "city", "state", "zip", "country", "phone",
+                         "website", "hours", "categories"})  # fmt: skip
+_OTHER_FIELDS = tuple(f for f in FIELDS if f.schemaorg and f.name not in _READ_ABOVE)
 
 
 def categories(node: dict) -> list[str]:

@@ -8,6 +8,9 @@ addressdetails=1&extratags=1` answers a list of places `{"place_id", "osm_type",
 the same keys an Overpass answer carries in `tags`. No key. The usage policy
 (operations.osmfoundation.org/policies/nominatim) allows at most one request per second and
 asks for an identifying User-Agent: the catalog's `rate = 1` and the crawl's USER_AGENT do that.
+Verified on real answers (tests/test_sources_api.py, ../shared/realdata/api: Nominatim answers
+and Overpass elements published with geocoder and Overpass client tests; their dates are not
+recorded). A place's `categories` is its OSM tag's value ("restaurant").
 Assumed: that "name, city, state" finds a shop or amenity by its name; a place's public page is
 https://www.openstreetmap.org/<osm_type>/<osm_id>.
 """
@@ -47,6 +50,7 @@ def place_values(place: dict) -> dict:
         "zip": first(a.get("postcode")),
         "country": first(a.get("country_code")).upper(),
         "url": f"https://www.openstreetmap.org/{osm}" if place.get("osm_id") else "",
+        "categories": first(place.get("type")),  # the OSM tag's value: "restaurant"
     }
     tagged = tag_values(tags)  # the element's own addr:* tags fill what the address lacks
     return {**tagged, **{k: v for k, v in values.items() if v}}
