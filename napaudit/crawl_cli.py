@@ -240,7 +240,10 @@ def _notify(db_path: str, run_id: int, targets: tuple[str, ...]) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl",
               show_default=True, help="jsonl: one object a line; json: one array.")  # fmt: skip
 @click.option("--user-agent", help="Say who is fetching (default: napaudit and its web page).")
-def extract(target: str, fmt: str, user_agent: str | None) -> None:
+@click.option("--limit", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="At most this many businesses from one page (0: no limit); the rest are "
+                   "counted and left out.")  # fmt: skip
+def extract(target: str, fmt: str, user_agent: str | None, limit: int) -> None:
     """Print the businesses a page shows: name, address, phone, website, hours.
 
     TARGET is a URL or a saved HTML file. Structured data (JSON-LD, microdata, RDFa, hCard,
@@ -252,7 +255,7 @@ def extract(target: str, fmt: str, user_agent: str | None) -> None:
       napaudit extract https://example.com/contact
       napaudit extract saved-page.html --format json
     """
-    rows = _extract(target, user_agent)
+    rows, left_out = _extract(target, user_agent, limit)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -260,9 +263,12 @@ def extract(target: str, fmt: str, user_agent: str | None) -> None:
             click.echo(json.dumps(row, ensure_ascii=False))
     if not rows:
         click.echo(f"{target}: no business found on the page", err=True)
+    if left_out:
+        click.echo(f"{target}: {left_out} more businesses on the page were left out (--limit "
+                   f"{limit})", err=True)  # fmt: skip
 
 
-def _extract(target: str, user_agent: str | None) -> list[dict]:
+def _extract(target: str, user_agent: str | None, limit: int) -> tuple[list[dict], int]:
     from napaudit.spiders.crawl import CrawlOptions
     from napaudit.spiders.extract import extract as extract_page
     from napaudit.spiders.fetch import fetch_page
@@ -272,11 +278,13 @@ def _extract(target: str, user_agent: str | None) -> list[dict]:
             html = Path(target).read_bytes()
         except OSError as exc:
             raise InputProblem(f"{target}: cannot be read ({exc.strerror})") from None
-        return [b.as_dict() for b in extract_page(html, Path(target).resolve().as_uri())]
-    listing = fetch_page(target, CrawlOptions(user_agent=user_agent, delay=0, retries=1))
+        shown = extract_page(html, Path(target).resolve().as_uri(), limit=limit or None)
+        return [b.as_dict() for b in shown], shown.left_out
+    listing = fetch_page(target, CrawlOptions(user_agent=user_agent, delay=0, retries=1),
+                         {"NAPAUDIT_PAGE_LIMIT": limit})  # fmt: skip
     if listing.outcome != "ok":
         raise InputProblem(f"{target}: could not fetch the page ({listing.reason})")
-    return listing.found
+    return listing.found, listing.left_out
 
 
 @click.command(context_settings=CONTEXT)

@@ -8,9 +8,9 @@ from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import ERROR
 
 
-def fetch_page(url: str, options: CrawlOptions) -> Listing:
+def fetch_page(url: str, options: CrawlOptions, extra: dict | None = None) -> Listing:
     """The page's fetch outcome and every business it shows (robots.txt and UA as always)."""
     items: list[Listing] = []
-    settings = crawl_settings(options, {"ITEM_PIPELINES": {}})
+    settings = crawl_settings(options, {"ITEM_PIPELINES": {}, **(extra or {})})
     run_crawl(ListingSpider, settings, on_item=items.append, targets=[Target("", "", url)])
     return items[0] if items else Listing("", "", url, ERROR, "the crawl returned nothing")

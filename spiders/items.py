@@ -17,6 +17,7 @@ class Listing:
     found: list[dict] = field(default_factory=list)  # extract(): each business the page shows
     listing_key: str = ""  # how the store names this listing; the URL when empty
     searched: str = ""  # for a listing found by searching: what was searched, in words
+    left_out: int = 0  # businesses the page showed past the per-page limit (NAPAUDIT_PAGE_LIMIT)
 
     @property
     def key(self) -> str:

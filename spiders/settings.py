@@ -49,6 +49,10 @@ SCHEDULER_START_DISK_QUEUE = None
 # when no local file is given. Off, such a source is "not checked" with the reason.
 NAPAUDIT_OPEN_DATA_REMOTE = True
 
+# At most this many businesses are read from one page (a JSON-LD @graph of 100,000 places);
+# the rest are counted (napaudit/extract/left_out). 0: no limit.
+NAPAUDIT_PAGE_LIMIT = 1000
+
 # Stop before the disk holding the database fills (spiders.diskguard): the audit sets the path.
 EXTENSIONS = {"napaudit.spiders.diskguard.DiskGuard": 500}
 NAPAUDIT_MIN_FREE_MB = 2.0

@@ -132,4 +132,3 @@ def test_facebook_and_bing_are_read_through_overture_and_azure_maps_is_itself():
     assert azure.key_env == "AZURE_MAPS_KEY" and "atlas.microsoft.com" in azure.endpoint
     assert "azuremaps" in catalog["tomtom"].feeds  # its search was built on TomTom's map
     assert not catalog["bing"].key_env
-

@@ -133,3 +133,22 @@ def test_shell_completion_is_documented_and_works():
         env={**os.environ, "_NAPAUDIT_COMPLETE": "bash_source"},
     )  # fmt: skip
     assert "complete -o nosort -F _napaudit_completion napaudit" in done.stdout
+
+
+def test_a_page_with_more_businesses_than_the_limit_says_how_many_were_left_out(runner, tmp_path):
+    places = [
+        {"@type": "Dentist", "name": f"Dental Office {i}", "telephone": f"(312) 555-{i:04d}",
+         "address": {"@type": "PostalAddress", "streetAddress": f"{i} Elm St",
+                     "addressLocality": "Chicago", "addressRegion": "IL", "postalCode": "60601"}}
+        for i in range(1, 31)
+    ]  # fmt: skip
+    page = tmp_path / "directory.html"
+    page.write_text('<html><head><script type="application/ld+json">'
+                    + json.dumps({"@context": "https://schema.org", "@graph": places})
+                    + "</script></head><body></body></html>", encoding="utf-8")  # fmt: skip
+    capped = runner.invoke(cli, ["extract", str(page), "--limit", "10"])
+    assert capped.exit_code == 0
+    assert len(capped.stdout.splitlines()) == 10
+    assert "20 more businesses on the page were left out (--limit 10)" in capped.stderr
+    whole = runner.invoke(cli, ["extract", str(page), "--limit", "0"])
+    assert len(whole.stdout.splitlines()) == 30 and "left out" not in whole.stderr

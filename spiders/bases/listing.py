@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
-from napaudit.spiders.extract import extract
+from napaudit.spiders.extract import LIMIT, extract
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import OK, from_failure, from_response
 from napaudit.spiders.sites import redact
@@ -60,7 +60,8 @@ class ListingSpider(scrapy.Spider):
         target: Target = response.meta["target"]
         text = response.text if hasattr(response, "text") else ""
         outcome, reason = from_response(response.status, text)
-        found = [b.as_dict() for b in extract(text, response.url)] if outcome == OK else []
+        shown = page_businesses(self, text, response.url) if outcome == OK else []
+        found = [b.as_dict() for b in shown]
         self.crawler.stats.inc_value(f"napaudit/source/{target.source}/pages")
         yield Listing(
             business_id=target.business_id,
@@ -72,6 +73,7 @@ class ListingSpider(scrapy.Spider):
             fetched_at=now(),
             found=found,
             searched=response.meta.get("searched", ""),
+            left_out=getattr(shown, "left_out", 0),
         )
 
     def failed(self, failure: Failure) -> Iterator[Listing]:
@@ -94,3 +96,15 @@ def untracked(url: str) -> str:
     query = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(k, v) for k, v in query if not _TRACKING.match(k)]
     return url if len(kept) == len(query) else urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def page_businesses(spider: scrapy.Spider, text: str, url: str):
+    """extract() with the crawl's per-page limit (NAPAUDIT_PAGE_LIMIT); what a page showed past
+    it is counted in the stats (napaudit/extract/left_out) and said once in the log."""
+    limit = spider.settings.getint("NAPAUDIT_PAGE_LIMIT", LIMIT) if spider.settings else LIMIT
+    shown = extract(text, url, limit=limit or None)
+    if shown.left_out:
+        spider.crawler.stats.inc_value("napaudit/extract/left_out", shown.left_out)
+        spider.logger.warning("%s shows %d businesses past the limit of %d: left out",
+                              url, shown.left_out, limit)  # fmt: skip
+    return shown

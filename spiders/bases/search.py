@@ -16,8 +16,7 @@ from napaudit.auditor.audit import rank_candidates
 from napaudit.auditor.catalog import Source, load_catalog
 from napaudit.auditor.identify import THRESHOLD
 from napaudit.auditor.normalize.record import Normalized
-from napaudit.spiders.bases.listing import ListingSpider, Target, now, untracked
-from napaudit.spiders.extract import extract
+from napaudit.spiders.bases.listing import ListingSpider, Target, now, page_businesses, untracked
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import NOT_FOUND, OK, from_failure, from_response
 from napaudit.spiders.sites import redact
@@ -90,7 +89,7 @@ class SearchSpider(ListingSpider):
 
     def results(self, response: Response) -> list[dict]:
         """Every business the results page shows, each with the `url` of its listing page."""
-        return [b.as_dict() for b in extract(response.text, response.url)]
+        return [b.as_dict() for b in page_businesses(self, response.text, response.url)]
 
     def parse_search(self, response: Response) -> Iterator[Listing | scrapy.Request]:
         business_id, searched = response.meta["business_id"], response.meta["searched"]
