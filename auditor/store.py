@@ -116,16 +116,17 @@ class Store:
             pass
 
     def save(self, run_id: int, businesses: Iterable[Normalized], results: Iterable[Result]):
-        """Store a run's businesses and results in one transaction: all or nothing."""
-        with self.db.atomic():
-            versions = self._save_businesses(run_id, businesses)
-            batch: list[Result] = []
-            for r in results:
-                batch.append(r)
-                if len(batch) == FLUSH_EVERY:
-                    self._save_results(run_id, batch, versions)
-                    batch = []
-            self._save_results(run_id, batch, versions)
+        """Store a run's businesses, then its results, in transactions of FLUSH_EVERY results:
+        a long run never holds the database for minutes, and one that fails midway is marked
+        failed (its rows stay, unused by any finished run)."""
+        versions = self.save_businesses(run_id, businesses)
+        batch: list[Result] = []
+        for r in results:
+            batch.append(r)
+            if len(batch) == FLUSH_EVERY:
+                self.save_results(run_id, batch, versions)
+                batch = []
+        self.save_results(run_id, batch, versions)
 
     def save_businesses(self, run_id: int, businesses: Iterable[Normalized]) -> dict[str, str]:
         """Store a run's businesses in one transaction; returns id -> version."""

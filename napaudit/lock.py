@@ -21,7 +21,9 @@ class LockHeld(EnvironmentProblem):
 
 
 def lock_path(db_path: str | Path) -> Path:
-    return Path(f"{db_path}.lock")
+    """The lock of the database file itself: two names (a symlink, a relative path) for one
+    database are one lock."""
+    return Path(f"{Path(db_path).resolve()}.lock")
 
 
 @contextlib.contextmanager

@@ -71,3 +71,18 @@ def test_a_stale_file_with_a_dead_pid_is_taken_over(tmp_path):
     lock_path(db).write_text(f"{dead}\n")
     with run_lock(db) as path:
         assert path.read_text().strip() == str(os.getpid())
+
+
+def test_two_names_for_one_database_are_one_lock(tmp_path):
+    """A symlink (or another relative path) to the same database takes the same lock."""
+    db = tmp_path / "real" / "n.db"
+    db.parent.mkdir()
+    db.touch()
+    (tmp_path / "link.db").symlink_to(db)
+    proc = holder(tmp_path / "link.db")
+    try:
+        with pytest.raises(LockHeld), run_lock(db):
+            pass
+    finally:
+        proc.kill()
+        proc.wait()
