@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from napaudit.auditor.compare_categories import compare_categories as compare_categories
 from napaudit.auditor.normalize.address import Address
 from napaudit.auditor.normalize.hours import Hours, day_differences, week_in_words
 from napaudit.auditor.normalize.name import word_difference
