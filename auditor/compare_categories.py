@@ -35,7 +35,10 @@ def compare_categories(c: Normalized, f: Normalized) -> Level:
     mine = [t for t in c.values.get("categories") or [] if t["kind"] != "generic"]
     theirs = [t for t in f.values.get("categories") or [] if t["kind"] != "generic"]
     if not theirs:
-        return "unknown", f"the listing shows only generic types ({_quote_all(f)}): nothing to check"
+        return (
+            "unknown",
+            f"the listing shows only generic types ({_quote_all(f)}): nothing to check",
+        )
     if not mine:
         return "unknown", f"your categories ({_quote_all(c)}) are too generic to check against"
     findings = _findings(mine, theirs)
@@ -116,6 +119,8 @@ def _best(others: list[Term], term: Term, rel) -> tuple[str, Term]:
 def relation(t: Term, m: Term) -> str:
     """How the listing's term `t` stands to the owner's term `m`."""
     if "unknown" in (t["kind"], m["kind"]):
+        if t["key"] == m["key"]:  # a category napaudit does not know, written the same way
+            return "same"
         # Parents' groups can still tell a restaurant from a plumber.
         apart = t["groups"] and m["groups"] and not set(t["groups"]) & set(m["groups"])
         return "none" if apart else "unknown"

@@ -46,8 +46,16 @@ _PRIMARY_KEYS = (
 _GENERIC_HEADS = frozenset(
     "shop shops store stores service services contractor contractors company companies agency "
     "agencies office offices center centers centre centres studio studios specialist specialists "
-    "place places business businesses provider providers".split()
+    "place places spot spots business businesses provider providers firm firms parlor parlors "
+    "parlour parlours".split()
 )
+# Keys of what a business is; a head word read as highway=services or place=square is not one.
+_BUSINESS_KEYS = tuple(f"{k}=" for k in ("amenity", "shop", "craft", "office", "healthcare",
+                                          "leisure", "tourism", "club"))  # fmt: skip
+# A head word the vocabulary knows by another name ("Car Dealership" is a car dealer).
+_HEAD_SYNONYMS = {"dealership": "dealer", "dealerships": "dealer"}
+# Head words a title may leave out ("Breakfast & Brunch", "Grocery"), tried last.
+_IMPLIED_HEADS = ("restaurant", "store")
 _SEPARATORS = re.compile(r"[;|,\n]+")
 
 
@@ -96,7 +104,7 @@ def _vocabulary() -> dict[str, Meaning]:
     for name, tags in places_tags.items():
         vocab[name] = _from_tags(tags, amenities)
     for meaning in list(vocab.values()):  # an OSM value is a word of its own: `plumber`
-        if meaning.kind == "concept":
+        if meaning.kind == "concept" and meaning.concept.split("=", 1)[1] not in _GENERIC_HEADS:
             vocab.setdefault(meaning.concept.split("=", 1)[1], Meaning("concept", meaning.concept))
         for tag in meaning.refine:
             key, value = tag.split("=", 1)
@@ -142,6 +150,7 @@ def slug(text: str) -> str:
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
     text = re.sub(r"['’]", "", text.lower()).replace("&", " and ").replace("+", " and ")
+    text = text.replace("/", " or ")  # "Grocery Store / Supermarket": either name
     return "_".join(re.findall(r"[a-z0-9]+", text))
 
 
@@ -166,7 +175,7 @@ def _lookup(words: list[str]) -> tuple[str, Meaning] | None:
     return None
 
 
-def meanings(term: str) -> tuple[str, list[Meaning]]:
+def meanings(term: str, guess: bool = True) -> tuple[str, list[Meaning]]:
     """One category term -> (its key, its meanings); no meaning: unknown. The key is the word
     the vocabulary knows, written without separators, so that two spellings of one word (a
     plural, a CamelCase type) have one key."""
@@ -174,10 +183,12 @@ def meanings(term: str) -> tuple[str, list[Meaning]]:
     if not words:
         return "", []
     found = _lookup(words)
+    if found is None and len(words) > 1 and words[-1] in _HEAD_SYNONYMS:
+        found = _lookup([*words[:-1], _HEAD_SYNONYMS[words[-1]]])
     if found is None and len(words) > 1 and words[-1] in _GENERIC_HEADS:
         found = _lookup(words[:-1])
-    if found is None:  # "Breakfast & Brunch", "Sushi Bars": a restaurant the title leaves out
-        found = _lookup([*words, "restaurant"])
+    for head in _IMPLIED_HEADS:
+        found = found or _lookup([*words, head])
     if found is not None:
         return found[0].replace("_", ""), [found[1]]
     parts = [p for p in _split_compound(words) if not set(p) <= _GENERIC_HEADS]
@@ -185,7 +196,16 @@ def meanings(term: str) -> tuple[str, list[Meaning]]:
         read = [meanings(" ".join(p)) for p in parts]
         if all(m for _, m in read):
             return "".join(words), [m for _, ms in read for m in ms]
-    return "".join(_plain_singular(w) for w in words), []
+    key = "".join(_plain_singular(w) for w in words)
+    for i in range(
+        1, len(words) if guess else 0
+    ):  # English names are head-last: "Used Car Dealer" is a dealer
+        if set(words[i:]) <= _GENERIC_HEADS:
+            break
+        head = _lookup(words[i:])
+        if head and head[1].kind == "concept" and head[1].concept.startswith(_BUSINESS_KEYS):
+            return key, [Meaning("concept", head[1].concept, (*head[1].refine, f"label={key}"))]
+    return key, []
 
 
 def _split_compound(words: list[str]) -> list[list[str]]:
@@ -221,11 +241,14 @@ def read_term(text: str) -> list[dict]:
     parents: list[str] = []
     for part in path[:-1]:
         parents += [m.concept for m in meanings(part)[1] if m.kind == "group"]
-    key, found = meanings(path[-1])
-    if not found:  # an unknown leaf is a kind of its nearest known parent concept
+    key, found = meanings(path[-1], guess=len(path) == 1)
+    if not found:  # an unknown leaf is a kind of its nearest known parent concept: the
+        # source's own hierarchy says more than a guess from the leaf's head word
         ancestor = next((m for p in reversed(path[:-1]) for m in meanings(p)[1]), None)
         if ancestor and ancestor.kind == "concept":
             found = [Meaning("concept", ancestor.concept, (*ancestor.refine, f"label={key}"))]
+        elif len(path) > 1:
+            found = meanings(path[-1])[1]
     if not found:
         return [{"text": text, "key": key, "kind": "unknown", "groups": sorted(set(parents))}]
     return [_as_dict(text, key, m, parents) for m in found]
