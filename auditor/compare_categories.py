@@ -112,8 +112,13 @@ def _specialty(t: Term, m: Term) -> str:
 
 
 def _best(others: list[Term], term: Term, rel) -> tuple[str, Term]:
+    """The best relation and the term it holds with; the same words first among equals, so that
+    the verdict never depends on the order the categories were written in."""
     pairs = [(rel(o), o) for o in others]
-    return min(pairs, key=lambda p: _RELATIONS.index(p[0]), default=("none", term))
+    best = min(
+        pairs, key=lambda p: (_RELATIONS.index(p[0]), p[1]["key"] != term["key"]), default=None
+    )
+    return best or ("none", term)
 
 
 def relation(t: Term, m: Term) -> str:

@@ -187,16 +187,18 @@ def meanings(term: str, guess: bool = True) -> tuple[str, list[Meaning]]:
         found = _lookup([*words[:-1], _HEAD_SYNONYMS[words[-1]]])
     if found is None and len(words) > 1 and words[-1] in _GENERIC_HEADS:
         found = _lookup(words[:-1])
+        if found:  # "Dentist's Office" is a dentist, written with other words than "Dentist"
+            found = (f"{found[0]}_{words[-1]}", found[1])
     for head in _IMPLIED_HEADS:
         found = found or _lookup([*words, head])
     if found is not None:
-        return found[0].replace("_", ""), [found[1]]
+        return _key(found[0].split("_")), [found[1]]
     parts = [p for p in _split_compound(words) if not set(p) <= _GENERIC_HEADS]
     if len(parts) > 1 or (parts and len(parts[0]) < len(words)):
         read = [meanings(" ".join(p)) for p in parts]
         if all(m for _, m in read):
-            return "".join(words), [m for _, ms in read for m in ms]
-    key = "".join(_plain_singular(w) for w in words)
+            return _key(words), [m for _, ms in read for m in ms]
+    key = _key(words)
     for i in range(
         1, len(words) if guess else 0
     ):  # English names are head-last: "Used Car Dealer" is a dealer
@@ -219,6 +221,12 @@ def _split_compound(words: list[str]) -> list[list[str]]:
             current.append(w)
     parts.append(current)
     return [p for p in parts if p]
+
+
+def _key(words: list[str]) -> str:
+    """One key for one word however it is written: a plural (`doctors`, `doctor` are both in
+    the vocabulary), CamelCase or snake_case."""
+    return "".join(_plain_singular(w) for w in words)
 
 
 def _plain_singular(word: str) -> str:
@@ -251,7 +259,7 @@ def read_term(text: str) -> list[dict]:
             found = meanings(path[-1])[1]
     if not found:
         return [{"text": text, "key": key, "kind": "unknown", "groups": sorted(set(parents))}]
-    return [_as_dict(text, key, m, parents) for m in found]
+    return [_as_dict(text, key, m, parents) for m in dict.fromkeys(found)]
 
 
 def _as_dict(text: str, key: str, m: Meaning, parents: list[str]) -> dict:
