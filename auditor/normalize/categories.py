@@ -175,13 +175,14 @@ def _lookup(words: list[str]) -> tuple[str, Meaning] | None:
     return None
 
 
-def meanings(term: str, guess: bool = True) -> tuple[str, list[Meaning]]:
+@lru_cache(maxsize=16384)
+def meanings(term: str, guess: bool = True) -> tuple[str, tuple[Meaning, ...]]:
     """One category term -> (its key, its meanings); no meaning: unknown. The key is the word
     the vocabulary knows, written without separators, so that two spellings of one word (a
     plural, a CamelCase type) have one key."""
     words = slug(term).split("_") if slug(term) else []
     if not words:
-        return "", []
+        return "", ()
     found = _lookup(words)
     if found is None and len(words) > 1 and words[-1] in _HEAD_SYNONYMS:
         found = _lookup([*words[:-1], _HEAD_SYNONYMS[words[-1]]])
@@ -192,12 +193,12 @@ def meanings(term: str, guess: bool = True) -> tuple[str, list[Meaning]]:
     for head in _IMPLIED_HEADS:
         found = found or _lookup([*words, head])
     if found is not None:
-        return _key(found[0].split("_")), [found[1]]
+        return _key(found[0].split("_")), (found[1],)
     parts = [p for p in _split_compound(words) if not set(p) <= _GENERIC_HEADS]
     if len(parts) > 1 or (parts and len(parts[0]) < len(words)):
         read = [meanings(" ".join(p)) for p in parts]
         if all(m for _, m in read):
-            return _key(words), [m for _, ms in read for m in ms]
+            return _key(words), tuple(m for _, ms in read for m in ms)
     key = _key(words)
     for i in range(
         1, len(words) if guess else 0
@@ -206,8 +207,8 @@ def meanings(term: str, guess: bool = True) -> tuple[str, list[Meaning]]:
             break
         head = _lookup(words[i:])
         if head and head[1].kind == "concept" and head[1].concept.startswith(_BUSINESS_KEYS):
-            return key, [Meaning("concept", head[1].concept, (*head[1].refine, f"label={key}"))]
-    return key, []
+            return key, (Meaning("concept", head[1].concept, (*head[1].refine, f"label={key}")),)
+    return key, ()
 
 
 def _split_compound(words: list[str]) -> list[list[str]]:
@@ -267,14 +268,15 @@ def _as_dict(text: str, key: str, m: Meaning, parents: list[str]) -> dict:
     if m.kind == "group":
         return {"text": text, "key": key, "kind": "group", "group": m.concept,
                 "groups": sorted({m.concept, *parents})}  # fmt: skip
-    own = [g.id for g in groups().values() if _member(m.concept, g.members)]
+    own = list(_groups_of(m.concept))
     return {"text": text, "key": key, "kind": m.kind, "concept": m.concept,
             "refine": list(m.refine), "groups": sorted(set(own + parents))}  # fmt: skip
 
 
-def _member(concept: str, members: tuple[str, ...]) -> bool:
-    key = concept.split("=", 1)[0]
-    return concept in members or f"{key}=*" in members
+@lru_cache(maxsize=4096)
+def _groups_of(concept: str) -> tuple[str, ...]:
+    whole_key = concept.split("=", 1)[0] + "=*"
+    return tuple(g.id for g in groups().values() if {concept, whole_key} & set(g.members))
 
 
 def normalize_categories(raw: str) -> list[dict]:
