@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from napaudit.auditor.compare_address import compare_address  # noqa: F401 - fields reads it here
+from napaudit.auditor.compare_categories import compare_categories  # noqa: F401 - fields reads it
 from napaudit.auditor.normalize.hours import Hours, day_differences, week_in_words
 from napaudit.auditor.normalize.name import word_difference
 from napaudit.auditor.normalize.place import alias_of, city_standing, zip_info

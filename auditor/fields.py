@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from napaudit.auditor import compare
+from napaudit.auditor.normalize.categories import normalize_categories
 from napaudit.auditor.normalize.status import normalize_status
 
 
@@ -172,8 +173,28 @@ FIELDS: tuple[Field, ...] = (
           levels={
               **_common(LOW), "format": (V, NONE), "unreadable": (X, LOW), "differs": (X, MEDIUM),
           }),
-    Field("categories", "categories",
-          aliases=("categories", "category", "primarycategory", "businesscategory", "type")),
+    # What the business is (auditor.normalize.categories reads every vocabulary onto one set of
+    # concepts). Weight 1: a wrong category misleads searches, but a customer who finds the
+    # listing still reaches the business; name, address and phone outweigh it nine to one. Most
+    # sources show no categories: that is not "missing". A category napaudit cannot read is
+    # "unknown", never a mismatch; a plumber listed as a restaurant is "differs", medium: it
+    # costs searches, not calls, and the mapping between vocabularies is coarse.
+    Field("categories", "categories", weight=1, compare=compare.compare_categories,
+          normalize=normalize_categories, quiet_when_absent=True,
+          aliases=("categories", "category", "primarycategory", "businesscategory", "type"),
+          levels={
+              **_common(LOW),
+              "format": (V, NONE),
+              "same_concept": (V, NONE),
+              "unknown": (V, NONE),
+              "narrower": (V, LOW),
+              "broader": (V, LOW),
+              "partly": (V, LOW),
+              "related": (V, LOW),
+              "specialty": (V, LOW),
+              "also_listed": (X, LOW),
+              "differs": (X, MEDIUM),
+          }),
     # What a source says about the business being open. Most sources say nothing, and an owner's
     # record that says nothing means "open".
     Field("status", "open or closed", weight=3, compare=compare.compare_status,

@@ -91,7 +91,6 @@ def normalize_record(record: Record) -> Normalized:
         "phone": squash(record.phone),
         "website": squash(record.website),
         "hours": hours.raw,
-        "categories": squash(record.categories),
     }
     values = {}
     for spec in SIMPLE:
