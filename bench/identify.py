@@ -149,15 +149,17 @@ def _parquet_rows(realdata: Path) -> dict[str, dict]:
 
     nobody = normalize_record(Record(id=""))
     out = {}
+    def select(spider) -> str:  # the optional columns these samples lack read as NULL
+        return spider.select.format(path="?", **dict.fromkeys(spider.optional_columns, "NULL"))
+
     sources = (
-        ("overture", OvertureSpider.select.format(operating_status="NULL", path="?"),
-         realdata / OVERTURE, "categories.primary"),
-        ("fsq", FsqOsPlacesSpider.select.format(placemaker_url="NULL", path="?")
-         .replace("read_parquet(?)", "read_csv(?, all_varchar = true)"),
+        ("overture", select(OvertureSpider), realdata / OVERTURE, "categories.primary"),
+        ("fsq", select(FsqOsPlacesSpider).replace("read_parquet(?)",
+                                                  "read_csv(?, all_varchar = true)"),
          realdata / FSQ_OS, "fsq_category_labels"),
     )  # fmt: skip
     for source, select, path, categories in sources:
-        query = select.replace("SELECT ", f"SELECT {categories} AS categories, ", 1)
+        query = select.replace("SELECT ", f"SELECT {categories} AS shown_categories, ", 1)
         with duckdb.connect() as db:
             cursor = db.execute(query, [str(path)])
             names = [d[0] for d in cursor.description]
@@ -166,7 +168,7 @@ def _parquet_rows(realdata: Path) -> dict[str, dict]:
                 found = as_found(row, nobody, source)
                 fields = {f: found[f] for f in ("name", "address", "city", "state", "zip",
                                                 "country", "phone", "website")}  # fmt: skip
-                fields["categories"] = re.sub(r"[\[\]_]", " ", row["categories"] or "")
+                fields["categories"] = re.sub(r"[\[\]_]", " ", row["shown_categories"] or "")
                 out[f"{source}:{row['id']}"] = fields
     return out
 
