@@ -33,7 +33,13 @@ RETRY_BACKOFF_MAX = 60.0  # and never longer than this, whatever Retry-After say
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "napaudit.spiders.middlewares.PoliteRetryMiddleware": 550,
+    # Only public http(s) addresses, every redirect and meta-refresh hop included: after a
+    # middleware that rewrites addresses (the sample web's, 50), before robots.txt (100), so a
+    # refused address costs no robots.txt request either.
+    "napaudit.spiders.fetchpolicy.FetchPolicyMiddleware": 60,
 }
+# Hosts that may be fetched even when private: "name", "1.2.3.4" or either with ":port".
+NAPAUDIT_ALLOW_HOSTS: list[str] = []
 
 ITEM_PIPELINES = {"napaudit.spiders.pipelines.AuditPipeline": 300}
 
