@@ -47,6 +47,7 @@ from urllib.parse import urlsplit
 from napaudit.spiders.outcome import BLOCKED
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as net
 
 SETTING = "NAPAUDIT_ALLOW_HOSTS"
@@ -139,7 +140,11 @@ class FetchPolicyMiddleware:
     def __init__(self, allowed: Iterable[str] = (), resolve: Resolver | None = None):
         self.allowed = [Allowed.parse(entry) for entry in allowed if entry.strip()]
         self.resolve = resolve or resolve_with_reactor
-        self.addresses: dict[str, list[Address]] = {}  # host -> its addresses, resolved once
+        # Each host is put in canonical form, resolved and judged once: a crawl asks the same
+        # few hosts thousands of times. Host as written -> canonical; canonical -> why it is
+        # refused, or "".
+        self.canonical: dict[str, str] = {}
+        self.refused: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler) -> FetchPolicyMiddleware:
@@ -148,21 +153,31 @@ class FetchPolicyMiddleware:
         return middleware
 
     async def process_request(self, request: Request) -> None:
-        parts = urlsplit(request.url)
+        parts = urlparse_cached(request)
         scheme = parts.scheme.lower()
         if scheme not in SCHEMES:
             raise AddressRefused(_why(request, "a non-http address", f"{scheme}:"))
-        host = canonical_host(parts.hostname or "")
-        if not host:
+        if not parts.hostname:
             raise AddressRefused(_why(request, "an address without a host", request.url[:100]))
+        host = self.canonical.get(parts.hostname) or _remember(
+            self.canonical, parts.hostname, canonical_host(parts.hostname)
+        )
         if self.is_allowed(host, _port(parts, scheme)):
-            return None
+            return None  # not even resolved
+        refused = self.refused.get(host)
+        if refused is None:
+            refused = _remember(self.refused, host, await self.judge(host))
+        if refused:
+            raise AddressRefused(_why(request, "a private address", refused))
+        return None
+
+    async def judge(self, host: str) -> str:
+        """Why the host's addresses are refused, or ""."""
         for address in await self.addresses_of(host):
             kind = not_public(address)
             if kind:
-                named = host if host == str(address) else f"{host} = {address}"
-                raise AddressRefused(_why(request, "a private address", f"{named}, {kind}"))
-        return None
+                return f"{host if host == str(address) else f'{host} = {address}'}, {kind}"
+        return ""
 
     def process_response(self, request: Request, response: Response) -> Response:
         """The address the response came from: a second resolution (DNS rebinding) that led
@@ -170,10 +185,12 @@ class FetchPolicyMiddleware:
         address = getattr(response, "ip_address", None)
         if address is None or request.meta.get("proxy"):
             return response  # from the cache, or a proxy's address
-        parts = urlsplit(request.url)
-        host = canonical_host(parts.hostname or "")
         kind = not_public(address)
-        if kind and not self.is_allowed(host, _port(parts, parts.scheme.lower())):
+        if not kind:
+            return response
+        parts = urlparse_cached(request)
+        host = canonical_host(parts.hostname or "")
+        if not self.is_allowed(host, _port(parts, parts.scheme.lower())):
             where = f"{host} = {address}, {kind}, after connecting"
             raise AddressRefused(_why(request, "a private address", where))
         return response
@@ -185,14 +202,17 @@ class FetchPolicyMiddleware:
         literal = literal_address(host)
         if literal is not None:
             return [literal]
-        if host not in self.addresses:
-            found = [ipaddress.ip_address(a.split("%")[0]) for a in await self.resolve(host)]
-            if not found:  # refused here: the connection must not get a second, other answer
-                raise net.DNSLookupError(host)
-            if len(self.addresses) >= CACHE_SIZE:
-                self.addresses.clear()
-            self.addresses[host] = found
-        return self.addresses[host]
+        found = [ipaddress.ip_address(a.split("%")[0]) for a in await self.resolve(host)]
+        if not found:  # refused here: the connection must not get a second, other answer
+            raise net.DNSLookupError(host)
+        return found
+
+
+def _remember(cache: dict[str, str], key: str, value: str) -> str:
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def entry_for(url: str) -> str:
