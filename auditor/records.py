@@ -221,10 +221,12 @@ class _Seen:
         """None the first time `key` is seen (remembering `line`), else the first line."""
         digest = hashlib.blake2b("\x1f".join(key).encode(), digest_size=16).digest()
         if self.db is None:
-            first = self.lines.setdefault(digest, line)
+            if digest in self.lines:
+                return self.lines[digest]
+            self.lines[digest] = line
             if len(self.lines) > SEEN_IN_MEMORY:
                 self._spill()
-            return None if first == line else first
+            return None
         cursor = self.db.execute("insert or ignore into seen values (?, ?)", (digest, line))
         if cursor.rowcount:
             return None
