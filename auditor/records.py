@@ -1,22 +1,39 @@
-"""Read business records and listings from CSV, JSON or JSON Lines.
+"""Read business records and listings from CSV, JSON or JSON Lines, as a stream.
 
 Headers match case-insensitively, with the aliases a user's spreadsheet has ("Business Name",
 "Street Address", "ZIP Code", "Telephone", ...). A file that cannot be used at all raises
 InputError naming the file, line and column; a bad row is returned as a RowProblem and skipped.
+`iter_records` reads within bounds (`auditor.reading`: regular files only, a size cap per file,
+row, value, JSON nesting and number) and keeps in memory one record at a time, plus the keys
+seen so far to catch duplicates (spilled to a temporary SQLite file past SEEN_IN_MEMORY keys);
+`read_records` gathers them into a list.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import contextlib
+import hashlib
 import re
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from napaudit.auditor.fields import FIELDS, STRUCTURED
+from napaudit.auditor.jsonstream import json_items
 from napaudit.auditor.models import Record
+from napaudit.auditor.reading import (
+    InputError,
+    Limits,
+    RowProblem,
+    Source,
+    csv_rows,
+    default_limits,
+    first_char,
+    open_input,
+)
+
+__all__ = ["InputError", "Limits", "RowProblem", "iter_records", "map_headers", "read_records"]
 
 Kind = Literal["canonical", "listings", "targets"]
 
@@ -62,39 +79,6 @@ _REQUIRED: dict[Kind, tuple[str, ...]] = {
 _IDENT: dict[Kind, str] = {"canonical": "id", "listings": "listing_id", "targets": "url"}
 
 
-class InputError(Exception):
-    """The whole file is unusable: the command stops (exit 2) and stores nothing."""
-
-    def __init__(self, path: str | Path, message: str, line: int | None = None, column: str = ""):
-        self.path, self.message, self.line, self.column = str(path), message, line, column
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return _where(self.path, self.line, self.column) + self.message
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One row that was skipped, and why."""
-
-    path: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _where(self.path, self.line, self.column) + self.message + " (row skipped)"
-
-
-def _where(path: str, line: int | None, column: str) -> str:
-    where = path
-    if line:
-        where += f", line {line}"
-    if column:
-        where += f", column '{column}'"
-    return where + ": "
-
-
 def header_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.lower())
 
@@ -121,41 +105,43 @@ def map_headers(headers: list[str], kind: Kind, path: str, strict: bool = True) 
     return mapping
 
 
-def read_records(path: str | Path, kind: Kind) -> tuple[list[Record], list[RowProblem]]:
+def iter_records(
+    path: str | Path, kind: Kind, limits: Limits | None = None
+) -> Iterator[Record | RowProblem]:
+    """Each usable record and each skipped row (a RowProblem), in file order, read as a stream.
+
+    A file that cannot be used at all (missing, not a regular file, too large, not CSV or JSON)
+    raises InputError here; one that turns out unusable further on (an unclosed quote, a bound
+    broken) raises it during the iteration, after the records before it: a caller that stores
+    as it goes must be ready to undo.
+    """
+    path, limits = Path(path), limits or default_limits()
+    with contextlib.ExitStack() as stack:
+        text = stack.enter_context(open_input(path, limits))
+        fmt = _detect_format(path, first_char(text, path, limits))
+        closing = stack.pop_all()  # from here on, the iteration closes the file
+    return _records(closing, text, path, kind, fmt, limits)
+
+
+def read_records(
+    path: str | Path, kind: Kind, limits: Limits | None = None
+) -> tuple[list[Record], list[RowProblem]]:
     """Every usable record in the file, and the rows that were skipped."""
-    path = Path(path)
-    text = _read_text(path)
-    fmt = _detect_format(path, text)
-    rows = _csv_rows(text, str(path)) if fmt == "csv" else _json_rows(text, str(path), fmt)
-    return _build(rows, kind, str(path))
+    records: list[Record] = []
+    problems: list[RowProblem] = []
+    for item in iter_records(path, kind, limits):
+        (problems if isinstance(item, RowProblem) else records).append(item)
+    return records, problems
 
 
-def _read_text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not a file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot be read ({exc.strerror})") from None
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(path, "not CSV or JSON (a spreadsheet file? save it as CSV UTF-8)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, "not UTF-8 text (save it as CSV UTF-8)", line) from None
-    if "\x00" in text:
-        raise InputError(
-            path, "not CSV or JSON (binary data)", text[: text.index("\x00")].count("\n") + 1
-        )
-    if not text.strip():
-        raise InputError(path, "the file is empty")
-    return text
+def _records(closing, text, path: Path, kind: Kind, fmt: str, limits: Limits):
+    with closing:
+        source = Source(text, str(path), limits)
+        rows = csv_rows(source, str(path)) if fmt == "csv" else json_items(source, str(path), fmt)
+        yield from _build(rows, kind, str(path))
 
 
-def _detect_format(path: Path, text: str) -> str:
+def _detect_format(path: Path, first: str) -> str:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
@@ -163,140 +149,96 @@ def _detect_format(path: Path, text: str) -> str:
         return "json"
     if suffix in (".csv", ".tsv", ".txt"):
         return "csv"
-    first = text.lstrip()[:1]
     return "json" if first in "[{" else "csv"
 
 
-def _csv_rows(text: str, path: str):
-    header_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t|", key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = next(reader)
-    except csv.Error as exc:
-        raise InputError(path, f"not CSV ({exc})", 1) from None
-    headers = [h.strip() for h in headers]
-    if not any(headers):
-        raise InputError(path, "the first line must be a header naming the columns", 1)
-    yield "headers", headers
-    line = reader.line_num + 1
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError(path, f"not CSV ({exc})", line) from None
-        start, line = line, reader.line_num + 1
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(headers):
-            yield (
-                "problem",
-                RowProblem(
-                    path,
-                    start,
-                    "",
-                    f"{len(values)} values but {len(headers)} columns in the header",
-                ),
-            )
-            continue
-        yield "row", (start, dict(zip(headers, values, strict=False)))
-
-
-def _json_rows(text: str, path: str, fmt: str):
-    if fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if exc.msg != "Extra data":
-                raise InputError(
-                    path, f"not valid JSON ({exc.msg}, column {exc.colno})", exc.lineno
-                ) from None
-            data = None  # several values one after another: JSON Lines
-        if isinstance(data, dict):
-            data = [data]
-        if isinstance(data, list):
-            yield from _json_array(text, path)
-            return
-        if data is not None:
-            raise InputError(path, "JSON must be an array of objects, one per record", 1)
-    yield from _json_lines(text, path)
-
-
-def _json_array(text: str, path: str):
-    """Each element with the line it starts on, so a bad one can be named."""
-    decoder = json.JSONDecoder()
-    pos = text.index("[") + 1 if text.lstrip().startswith("[") else 0
-    if pos == 0:  # a single object
-        yield "object", (text[: len(text) - len(text.lstrip())].count("\n") + 1, json.loads(text))
-        return
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or text[pos] == "]":
-            return
-        value, end = decoder.raw_decode(text, pos)
-        yield "object", (text.count("\n", 0, pos) + 1, value)
-        pos = end
-
-
-def _json_lines(text: str, path: str):
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            if number == 1:
-                raise InputError(path, f"not CSV or JSON ({exc.msg})", 1) from None
-            yield "problem", RowProblem(path, number, "", f"not valid JSON ({exc.msg})")
-            continue
-        yield "object", (number, value)
-
-
-def _build(rows, kind: Kind, path: str) -> tuple[list[Record], list[RowProblem]]:
-    records: list[Record] = []
-    problems: list[RowProblem] = []
-    seen: dict[tuple[str, str], int] = {}
+def _build(rows, kind: Kind, path: str) -> Iterator[Record | RowProblem]:
+    seen = _Seen()
     mapping: dict[str, str] | None = None
     key_maps: dict[tuple, dict[str, str]] = {}
-    for tag, payload in rows:
-        if tag == "problem":
-            problems.append(payload)
-            continue
-        if tag == "headers":
-            mapping = map_headers(payload, kind, path)
-            continue
-        line, row = payload
-        if tag == "object":
-            if not isinstance(row, dict):
-                problems.append(RowProblem(path, line, "", "expected an object {...}"))
+    problems: list[RowProblem] = []  # what _record finds, passed on at once
+    with seen:
+        for tag, payload in rows:
+            if tag == "problem":
+                yield payload
                 continue
-            keys = tuple(row)
-            if keys not in key_maps:  # JSON objects need not all have the same keys
-                key_maps[keys] = map_headers(list(keys), kind, path, strict=mapping is None)
-            row_map = key_maps[keys]
-            mapping = mapping or row_map
-        else:
-            row_map = mapping
-        record = _record(row, row_map, kind, path, line, problems)
-        if record is None:
-            continue
-        key = (record.business_id or "", record.source, record.id)
-        if key in seen:
-            what = _IDENT[kind]
-            problems.append(
-                RowProblem(
-                    path, line, what, f"duplicate {what} '{record.id}' (first on line {seen[key]})"
-                )
-            )
-            continue
-        seen[key] = line
-        records.append(record)
+            if tag == "headers":
+                mapping = map_headers(payload, kind, path)
+                continue
+            line, row = payload
+            if tag == "object":
+                if not isinstance(row, dict):
+                    yield RowProblem(path, line, "", "expected an object {...}")
+                    continue
+                keys = tuple(row)
+                if keys not in key_maps:  # JSON objects need not all have the same keys
+                    if len(key_maps) >= _KEY_MAPS:
+                        key_maps.clear()
+                    key_maps[keys] = map_headers(list(keys), kind, path, strict=mapping is None)
+                row_map = key_maps[keys]
+                mapping = mapping or row_map
+            else:
+                row_map = mapping
+            record = _record(row, row_map, kind, path, line, problems)
+            yield from problems
+            problems.clear()
+            if record is None:
+                continue
+            first = seen.first_line((record.business_id or "", record.source, record.id), line)
+            if first is not None:
+                what = _IDENT[kind]
+                message = f"duplicate {what} '{record.id}' (first on line {first})"
+                yield RowProblem(path, line, what, message)
+                continue
+            yield record
     if mapping is None:
         raise InputError(path, "no records found")
-    return records, problems
+
+
+_KEY_MAPS = 1000  # header mappings kept for JSON objects with different keys
+SEEN_IN_MEMORY = 200_000  # record keys kept in a dict before they move to a temporary file
+
+
+class _Seen:
+    """The line each record key was first seen on: a dict, then a temporary SQLite table, so
+    that a file of millions of rows does not keep millions of keys in memory."""
+
+    def __init__(self):
+        self.lines: dict[bytes, int] = {}
+        self.db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> _Seen:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.db is not None:
+            self.db.close()  # the temporary file goes with it
+
+    def first_line(self, key: tuple[str, ...], line: int) -> int | None:
+        """None the first time `key` is seen (remembering `line`), else the first line."""
+        digest = hashlib.blake2b("\x1f".join(key).encode(), digest_size=16).digest()
+        if self.db is None:
+            if digest in self.lines:
+                return self.lines[digest]
+            self.lines[digest] = line
+            if len(self.lines) > SEEN_IN_MEMORY:
+                self._spill()
+            return None
+        cursor = self.db.execute("insert or ignore into seen values (?, ?)", (digest, line))
+        if cursor.rowcount:
+            return None
+        return self.db.execute("select line from seen where key = ?", (digest,)).fetchone()[0]
+
+    def _spill(self) -> None:
+        # "" is a temporary on-disk database that SQLite deletes when it is closed
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.execute("pragma journal_mode = off")
+        self.db.execute("pragma synchronous = off")
+        self.db.execute("create table seen (key blob primary key, line int) without rowid")
+        self.db.execute("pragma cache_size = -16384")  # KiB: 16 MiB of pages, then the file
+        self.db.execute("begin")
+        self.db.executemany("insert into seen values (?, ?)", sorted(self.lines.items()))
+        self.lines.clear()
 
 
 def _record(
@@ -348,8 +290,10 @@ def _value(fld: str, value: object) -> tuple[object, str]:
         return "", ""
     if isinstance(value, bool):
         return "", f"expected text, got {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return (str(int(value)) if float(value).is_integer() else str(value)), ""
+    if isinstance(value, int):
+        return str(value), ""
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else str(value)), ""
     if isinstance(value, str):
         return value, ""
     if fld in STRUCTURED and isinstance(value, (list, dict)):

@@ -96,7 +96,8 @@ from napaudit.auditing import run_audit
 from napaudit.spiders.crawl import CrawlOptions
 options = CrawlOptions(delay=0, timeout=20, retries=0, log_level="ERROR")
 c = int(sys.argv[4])
-extra = {"CONCURRENT_REQUESTS": c, "CONCURRENT_REQUESTS_PER_DOMAIN": c}
+extra = {"CONCURRENT_REQUESTS": c, "CONCURRENT_REQUESTS_PER_DOMAIN": c,
+         "NAPAUDIT_ALLOW_HOSTS": ["127.0.0.1"]}  # the local server: fetching it is allowed
 start = time.perf_counter()
 outcome = run_audit(sys.argv[1], sys.argv[2], sys.argv[3], options, extra_settings=extra)
 print(time.perf_counter() - start, outcome.stats.get("item_scraped_count", 0))

@@ -1,13 +1,27 @@
-"""Findings as JSON Lines, JSON, CSV or plain text: the contract `napaudit compare` prints.
+r"""Findings as JSON Lines, JSON, CSV or plain text: the contract `napaudit compare` prints.
 
-CSV cells are made safe for spreadsheets: scraped text beginning with '=', '+', '-', '@', a tab
-or a carriage return would otherwise run as a formula when the file is opened.
+CSV is made safe for spreadsheets (`csv_safe`, `csv_writer`; the report's CSV uses them too):
+
+- every cell is quoted, so a carriage return or line feed inside scraped text stays inside its
+  cell. (Python's csv module quotes a cell for the characters of its own line terminator only:
+  with lineterminator="\n", a bare "\r" went out unquoted, and a reader that ends rows at CR
+  saw a new row begin with the rest of the cell.)
+- a cell whose first visible character could start a formula gets a leading `'`, which
+  spreadsheets read as "this is text". Those characters: `=` `+` `-` `@` (formulas and DDE),
+  tab, CR and LF (OWASP's list, LF added), `"` and `'` (an import that strips one level of
+  quoting would expose what follows), and their full-width and small forms (`＝`, `﹢`...,
+  anything NFKC turns into one of them). "First visible" skips spaces and Unicode format
+  characters (category Cf: zero-width space and joiners, word joiner, BOM, soft hyphen, the
+  bidi marks and embeddings LRM, RLM, ALM, LRE..RLO, LRI..PDI), which a reader does not see and
+  an import that trims them (LibreOffice's "Trim spaces") would drop: "\u200b=1+1" and " =1"
+  are prefixed like "=1+1".
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
@@ -16,7 +30,7 @@ from napaudit.auditor.models import Result
 FORMATS = ("jsonl", "json", "csv", "text")
 CSV_COLUMNS = ("listing_id", "source", "url", "business_id", "match_score", "field", "status",
                "canonical", "found", "reason", "severity")  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = frozenset("=+-@\t\r\n\"'")
 
 
 def listing_object(r: Result) -> dict:
@@ -38,8 +52,21 @@ def listing_object(r: Result) -> dict:
 
 
 def csv_safe(value: object) -> str:
+    """The cell as text, with a leading `'` when its first visible character could start a
+    formula (see the module's docstring for which)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    for char in text:
+        if char in FORMULA_START or unicodedata.normalize("NFKC", char)[:1] in FORMULA_START:
+            return "'" + text
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            break  # a visible character that starts no formula
+    return text
+
+
+def csv_writer(stream: TextIO, lineterminator: str = "\r\n"):
+    """A csv writer that quotes every cell: CR and LF never end a row early, whatever the
+    line terminator and Python version."""
+    return csv.writer(stream, quoting=csv.QUOTE_ALL, lineterminator=lineterminator)
 
 
 class Writer:
@@ -47,7 +74,7 @@ class Writer:
 
     def __init__(self, out: TextIO, fmt: str):
         self.out, self.fmt, self.count = out, fmt, 0
-        self._csv = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+        self._csv = csv_writer(out, lineterminator="\n") if fmt == "csv" else None
 
     def tee(self, results: Iterable[Result]) -> Iterator[Result]:
         self._begin()

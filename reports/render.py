@@ -7,7 +7,6 @@ text ever slipped past the escaping. Jinja2 autoescapes everything, and nothing 
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
@@ -16,7 +15,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from napaudit.reports.export import csv_safe
+from napaudit.reports.export import csv_safe, csv_writer
 from napaudit.reports.wording import OUTCOME_LABELS, SEVERITY_LABELS, STATUS_LABELS, is_link
 
 CSV_COLUMNS = ("business_id", "business", "rank", "kind", "source", "field", "action", "from",
@@ -67,7 +66,7 @@ def write_html(data: dict, out: Path, portfolio: bool = True) -> list[Path]:
 def write_csv(data: dict, path: Path) -> Path:
     """One row per fix, in rank order per business; every cell safe to open in a spreadsheet."""
     with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream)
+        writer = csv_writer(stream)
         writer.writerow(CSV_COLUMNS)
         for b in data["businesses"]:
             for f in b["fixes"]:

@@ -79,6 +79,8 @@ def no_business() -> tuple[str, str]:
 def from_failure(failure: Failure) -> tuple[str, str]:
     """(outcome, reason) for a request that never got a usable response."""
     exc = failure.value
+    if getattr(exc, "outcome", None) and getattr(exc, "reason", None):  # it says (fetchpolicy)
+        return exc.outcome, exc.reason
     name = type(exc).__name__
     text = str(exc)
     if name == "IgnoreRequest" and "robots.txt" in text.lower():

@@ -35,7 +35,13 @@ DOWNLOADER_MIDDLEWARES = {
     "napaudit.spiders.middlewares.PoliteRetryMiddleware": 550,
     # After the HTTP cache (900): API keys are added at send time only (spiders.keys).
     "napaudit.spiders.keys.ApiKeyMiddleware": 950,
+    # Only public http(s) addresses, every redirect and meta-refresh hop included: after a
+    # middleware that rewrites addresses (the sample web's, 50), before robots.txt (100), so a
+    # refused address costs no robots.txt request either.
+    "napaudit.spiders.fetchpolicy.FetchPolicyMiddleware": 60,
 }
+# Hosts that may be fetched even when private: "name", "1.2.3.4" or either with ":port".
+NAPAUDIT_ALLOW_HOSTS: list[str] = []
 
 ITEM_PIPELINES = {"napaudit.spiders.pipelines.AuditPipeline": 300}
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from napaudit.auditor.records import InputError, read_records
+from napaudit.auditor import jsonstream
+from napaudit.auditor import records as records_module
+from napaudit.auditor.records import InputError, iter_records, read_records
 
 SPREADSHEET = (
     "Store Code,Business Name,Street Address,Suite,City,State,ZIP Code,Telephone,URL\n"
@@ -157,3 +159,55 @@ def test_bad_json_values_and_lines_are_skipped(write):
     assert [(r.id, r.phone) for r in records] == [("1", ""), ("5", "3105550100")]
     assert [(p.line, p.column) for p in problems] == [(2, "name"), (3, ""), (4, "")]
     assert "expected text, got an object" in problems[0].message
+
+
+# --- reading as a stream -------------------------------------------------------------------------
+
+
+def test_records_stream_one_at_a_time(write):
+    """The iterator hands each record over as it is read: the rows before a broken one arrive
+    before the error does."""
+    text = 'id,name\nb1,Acme\nb2,Bob\nb3,"never closed\n'
+    items = iter_records(write("c.csv", text), "canonical")
+    assert [next(items).id, next(items).id] == ["b1", "b2"]
+    with pytest.raises(InputError, match="line 4, column 'name': a quoted value opens here"):
+        next(items)
+
+
+def test_duplicates_are_found_past_the_keys_kept_in_memory(write, monkeypatch):
+    monkeypatch.setattr(records_module, "SEEN_IN_MEMORY", 10)  # the rest go to SQLite
+    rows = [f"b{i},Shop {i}" for i in range(40)] + ["b3,Again", "b35,Again"]
+    records, problems = read_records(write("c.csv", "id,name\n" + "\n".join(rows)), "canonical")
+    assert len(records) == 40
+    assert [(p.line, p.message) for p in problems] == [
+        (42, "duplicate id 'b3' (first on line 5)"),
+        (43, "duplicate id 'b35' (first on line 37)"),
+    ]
+
+
+def test_json_values_split_across_reads_keep_their_lines(write, monkeypatch):
+    monkeypatch.setattr(jsonstream, "CHUNK", 7)  # every value, number and string is cut
+    text = (
+        "[\n"
+        + ",\n".join(
+            f'{{"id": "b{i}", "name": "Shop \\u00e9 {i}", "phone": {3125550100 + i}}}'
+            for i in range(50)
+        )
+        + "\n]\n"
+    )
+    records, problems = read_records(write("c.json", text), "canonical")
+    assert problems == []
+    assert [(r.id, r.line, r.phone) for r in records][-1] == ("b49", 51, "3125550149")
+    assert records[7].name == "Shop é 7"
+    lines = write("l.jsonl", '{"listing_id": "1"}\n{"listing_id": \n{"listing_id": "3"}\n')
+    listings, problems = read_records(lines, "listings")
+    assert [(r.id, r.line) for r in listings] == [("1", 1), ("3", 3)]
+    assert [(p.line, p.message) for p in problems] == [(2, "not valid JSON (Expecting value)")]
+
+
+def test_carriage_return_line_endings_and_a_late_bad_byte(write):
+    (record,), _ = read_records(write("c.csv", "id,name\rb1,Acme\r"), "canonical")
+    assert (record.id, record.name) == ("b1", "Acme")
+    rows = "".join(f"b{i},Shop {i}\n" for i in range(5000)).encode()
+    with pytest.raises(InputError, match=r"c\.csv, line 5002: not UTF-8 text"):
+        read_records(write("c.csv", b"id,name\n" + rows + b"b9,Caf\xe9\n"), "canonical")
