@@ -32,7 +32,7 @@ from napaudit.auditor.fields import BY_NAME
 from napaudit.auditor.models import Status
 from napaudit.auditor.normalize.name import Shape, extra_words, name_shape, same_stem
 from napaudit.auditor.normalize.record import Normalized
-from napaudit.auditor.normalize.text import words
+from napaudit.auditor.normalize.text import STOPWORDS, words
 from rapidfuzz import fuzz
 
 THRESHOLD = 0.5  # a listing is identified when its best score reaches this
@@ -73,7 +73,7 @@ POINTS = {
 }
 ADDRESS_LEVELS = BY_NAME["address"].levels  # status and severity of each address level
 NAME_CUTOFFS = ((90, "name_close"), (75, "name_similar"), (60, "name_weak"))
-_STOP = frozenset("the and of a an at in on for inc llc co corp ltd".split())
+_STOP = STOPWORDS
 _NATIONAL_TYPES = frozenset({phonenumbers.PhoneNumberType.TOLL_FREE,
                              phonenumbers.PhoneNumberType.SHARED_COST,
                              phonenumbers.PhoneNumberType.UAN})  # fmt: skip

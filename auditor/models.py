@@ -16,10 +16,10 @@ if TYPE_CHECKING:
     from napaudit.auditor.identify import Match
     from napaudit.auditor.normalize.record import Normalized
 
-__all__ = ["FIELDS", "Record", "Result", "Severity", "Status", "Verdict"]
+__all__ = ["JUDGED_NAMES", "Record", "Result", "Severity", "Status", "Verdict"]
 
 # The judged fields, in the order reports show them.
-FIELDS = tuple(f.name for f in JUDGED)
+JUDGED_NAMES = tuple(f.name for f in JUDGED)
 
 
 class _RecordMethods:

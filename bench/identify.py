@@ -149,6 +149,7 @@ def _parquet_rows(realdata: Path) -> dict[str, dict]:
 
     nobody = normalize_record(Record(id=""))
     out = {}
+
     def select(spider) -> str:  # the optional columns these samples lack read as NULL
         return spider.select.format(path="?", **dict.fromkeys(spider.optional_columns, "NULL"))
 

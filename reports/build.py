@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from napaudit.auditor.models import FIELDS
+from napaudit.auditor.models import JUDGED_NAMES
 from napaudit.reports.changes import snapshot_changes
 from napaudit.reports.config import Weights, load_weights
 from napaudit.reports.load import ReportError, Snapshot, StoredListing, load_snapshot
@@ -161,7 +161,7 @@ def _root(fix: dict) -> dict:
 
 def _listing(listing: StoredListing, weights: Weights) -> dict:
     value = accuracy(listing)
-    order = [f for f in FIELDS if f in listing.findings]
+    order = [f for f in JUDGED_NAMES if f in listing.findings]
     order += sorted(set(listing.findings) - set(order))
     return {
         "source": listing.source,

@@ -21,10 +21,10 @@ from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from napaudit.auditor.catalog import load_catalog
-from napaudit.auditor.normalize.text import words
+from napaudit.auditor.normalize.text import STOPWORDS, words
 
 SAMPLES = Path(str(files("napaudit.data") / "samples"))
-_STOP = frozenset("the and of a an at in on for inc llc co".split())
+_STOP = STOPWORDS
 MAX_RESULTS = 10
 
 

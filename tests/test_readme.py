@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-
 from napaudit.auditor.catalog import load_catalog
 from napaudit.spiders.sources import spider_classes
 

@@ -34,3 +34,8 @@ def words(text: str) -> list[str]:
     text = fold_accents(squash(text)).casefold().replace("&", " & ")
     text = text.replace("'", "").replace("\u2019", "")  # Joe's -> joes
     return re.sub(r"[^\w&]+", " ", text).split()
+
+
+# Words that say nothing about which business a name is: left out of blocking keys, search
+# queries and name comparisons alike (one list for identification, open data and the sample web).
+STOPWORDS = frozenset("the and of a an at in on for inc llc co corp ltd &".split())

@@ -27,11 +27,11 @@ from urllib.parse import urlencode
 
 import scrapy
 from napaudit.auditor.audit import rank_candidates
+from napaudit.auditor.fields import EXTRACTED
 from napaudit.auditor.identify import THRESHOLD
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.spiders.bases.listing import now, untracked
 from napaudit.spiders.bases.search import SearchSpider
-from napaudit.spiders.extract.model import FIELDS
 from napaudit.spiders.items import Listing
 from napaudit.spiders.keys import SEND_KEY
 from napaudit.spiders.outcome import BLOCKED, ERROR, NOT_FOUND, OK, from_failure, from_response
@@ -197,8 +197,8 @@ class ApiSpider(SearchSpider):
     def api_listing(self, business_id: str, candidate: dict, searched: str, api_url: str,
                     ) -> Listing:  # fmt: skip
         """The place as the API shows it, in the shape extract() gives for a page."""
-        found = {f: candidate.get(f) or "" for f in FIELDS}
-        found["method"] = {f: self.api_method for f in FIELDS if found[f]}
+        found = {f: candidate.get(f) or "" for f in EXTRACTED}
+        found["method"] = {f: self.api_method for f in EXTRACTED if found[f]}
         found.update({k: candidate.get(k) or "" for k in RAW_KEYS})
         url = untracked(candidate.get("url") or "") or api_url
         if candidate.get("url"):

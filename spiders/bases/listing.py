@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
+from napaudit.auditor.store import now as store_now
 from napaudit.spiders.extract import LIMIT, extract
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import OK, from_failure, from_response
@@ -84,8 +84,7 @@ class ListingSpider(scrapy.Spider):
                       fetched_at=now(), searched=searched)  # fmt: skip
 
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+now = store_now  # one clock format for every timestamp napaudit keeps
 
 
 def untracked(url: str) -> str:

@@ -32,7 +32,7 @@ from napaudit.auditor.audit import rank_candidates
 from napaudit.auditor.catalog import Source, load_catalog
 from napaudit.auditor.identify import THRESHOLD
 from napaudit.auditor.normalize.record import Normalized
-from napaudit.auditor.normalize.text import words
+from napaudit.auditor.normalize.text import STOPWORDS, words
 from napaudit.spiders.bases.listing import ListingSpider, now
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import ERROR, NOT_FOUND, OK
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 SKIPPED = "skipped"  # the outcome the audit gives a source it could not search at all
 NEAR_DEGREES = 0.25  # around a ZIP's centre (~25 km): how far a remote read looks for a place
-_STOP = frozenset({"the", "and", "of", "llc", "inc", "co", "corp", "ltd", "&"})
+_STOP = STOPWORDS
 
 
 class ParquetSpider(ListingSpider):

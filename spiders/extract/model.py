@@ -12,7 +12,6 @@ from napaudit.auditor.fields import EXTRACTED, STRUCTURED
 from napaudit.auditor.normalize.phone import normalize_phone
 from napaudit.auditor.normalize.text import squash, words
 
-FIELDS = EXTRACTED  # every field a page can show, declared in auditor/fields.py
 _NAP = ("name", "address", "city", "state", "zip", "phone")
 
 # How much a method is trusted: markup written for machines beats text read by heuristics.
@@ -39,7 +38,7 @@ class _BusinessMethods:
     """
 
     def as_dict(self) -> dict:
-        out = {name: getattr(self, name) for name in FIELDS}
+        out = {name: getattr(self, name) for name in EXTRACTED}
         out["method"] = dict(self.method)
         if self.url:
             out["url"] = self.url

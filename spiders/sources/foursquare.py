@@ -24,7 +24,7 @@ from __future__ import annotations
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.spiders.bases.api import ApiSpider, first, joined
 
-FIELDS = "fsq_place_id,name,location,categories,tel,website,date_closed"
+ASKED = "fsq_place_id,name,location,categories,tel,website,date_closed"  # the answer's fields
 
 
 class FoursquareSpider(ApiSpider):
@@ -36,7 +36,7 @@ class FoursquareSpider(ApiSpider):
     def params(self, business: Normalized) -> dict[str, str]:
         q = self.query(business)
         near = ", ".join(v for v in (q["city"], q["state"]) if v) or q["zip"]
-        return {"query": q["name"], "near": near, "fields": FIELDS, "limit": "10"}
+        return {"query": q["name"], "near": near, "fields": ASKED, "limit": "10"}
 
     def candidates(self, data: dict) -> list[dict]:
         return [place_values(p) for p in data.get("results", [])]
