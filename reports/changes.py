@@ -1,6 +1,7 @@
 """What changed for each business between two runs: new problems, fixes, regressions (a field
 that was right and is wrong now; "broke again" when it had been wrong before, was fixed, and is
-wrong once more), new duplicates, listings gone, sources that became unreachable or came back.
+wrong once more), a wrong value that changed to another wrong value, new duplicates, listings
+gone and listings back, sources that became unreachable or came back.
 
 A listing is followed from run to run by its source and listing key. Everything here is plain
 data (dataclasses of strings and numbers), so the CLI, the alerts and the HTML report say the
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from napaudit.auditor.catalog import Source, load_catalog
 from napaudit.reports.load import ReportError, Run, Snapshot, StoredListing, load_snapshot
-from napaudit.reports.wording import field_label, source_name
+from napaudit.reports.priority import value_key
+from napaudit.reports.wording import field_label, shown, source_name
 
 WRONG = ("mismatch", "missing")
 RIGHT = ("match", "variant")
@@ -31,7 +33,7 @@ class ChangesError(ReportError):
 class FieldChange:
     """One field of one listing that went wrong, or right, between the two runs."""
 
-    kind: str  # new_problem | fixed | regression
+    kind: str  # new_problem | fixed | regression | still_wrong
     source: str
     source_name: str
     listing_key: str
@@ -40,7 +42,7 @@ class FieldChange:
     field_label: str
     before: str | None  # its status in the earlier run (None: the listing was not checked)
     now: str
-    canonical: str
+    canonical: str  # values as a person reads them (hours in words)
     found: str  # what the listing shows now
     found_before: str
     severity: str
@@ -55,7 +57,7 @@ class FieldChange:
 class SourceChange:
     """A source as a whole: a new duplicate, a listing gone, unreachable or reachable again."""
 
-    kind: str  # new_duplicate | gone | unreachable | reachable_again
+    kind: str  # new_duplicate | gone | back | unreachable | reachable_again
     source: str
     source_name: str
     listing_keys: list[str] = field(default_factory=list)
@@ -74,8 +76,10 @@ class BusinessChanges:
     regressions: list[FieldChange] = field(default_factory=list)
     new_problems: list[FieldChange] = field(default_factory=list)
     fixed: list[FieldChange] = field(default_factory=list)
+    still_wrong: list[FieldChange] = field(default_factory=list)  # another wrong value now
     new_duplicates: list[SourceChange] = field(default_factory=list)
     gone: list[SourceChange] = field(default_factory=list)
+    back: list[SourceChange] = field(default_factory=list)  # a listing gone before, found now
     unreachable: list[SourceChange] = field(default_factory=list)
     reachable_again: list[SourceChange] = field(default_factory=list)
 
@@ -90,8 +94,8 @@ class BusinessChanges:
     def items(self) -> list[FieldChange | SourceChange]:
         """Everything, the worst news first: what an owner reads top to bottom."""
         return [*self.broke_again, *(c for c in self.regressions if not c.broke_again),
-                *self.new_problems, *self.new_duplicates, *self.gone, *self.unreachable,
-                *self.fixed, *self.reachable_again]  # fmt: skip
+                *self.new_problems, *self.still_wrong, *self.new_duplicates, *self.gone,
+                *self.unreachable, *self.fixed, *self.back, *self.reachable_again]  # fmt: skip
 
     def counts(self) -> dict[str, int]:
         return {
@@ -99,8 +103,10 @@ class BusinessChanges:
             "broke_again": len(self.broke_again),
             "new_problems": len(self.new_problems),
             "fixed": len(self.fixed),
+            "still_wrong": len(self.still_wrong),
             "new_duplicates": len(self.new_duplicates),
             "gone": len(self.gone),
+            "back": len(self.back),
             "unreachable": len(self.unreachable),
             "reachable_again": len(self.reachable_again),
         }
@@ -326,18 +332,28 @@ def _fields(
     for f in listing.findings.values():
         was = before.findings.get(f.field) if before else None
         kind = _kind(was.status if was else None, f.status)
+        if kind is None and was and _changed_wrong(was.status, f.status, before, listing, f.field):
+            kind = "still_wrong"
         if kind is None:
             continue
         change = FieldChange(
             kind, listing.source, name, listing.key, listing.url or None, f.field,
-            field_label(f.field), was.status if was else None, f.status, f.canonical, f.found,
-            was.found if was else "", f.severity,
+            field_label(f.field), was.status if was else None, f.status,
+            shown(f.field, f.canonical), shown(f.field, f.found),
+            shown(f.field, was.found) if was else "", f.severity,
         )  # fmt: skip
         if kind == "regression":
             _history(change, [before.key, listing.key], earlier, out.old_run)
         change.text = field_text(change, out.old_run)
         {"regression": out.regressions, "new_problem": out.new_problems,
-         "fixed": out.fixed}[kind].append(change)  # fmt: skip
+         "fixed": out.fixed, "still_wrong": out.still_wrong}[kind].append(change)  # fmt: skip
+
+
+def _changed_wrong(before: str, now: str, old: StoredListing, new: StoredListing, name: str):
+    """Wrong before and wrong now, but not the same wrong value (compared normalized)."""
+    if before != "mismatch" or now != "mismatch":
+        return False
+    return value_key(old, name) != value_key(new, name)
 
 
 def _kind(before: str | None, now: str) -> str | None:
@@ -367,7 +383,8 @@ def _history(
     last = wrong[-1]
     change.broke_again = True
     change.wrong_in = seen[last][0]
-    change.same_wrong_value = seen[last][2] == change.found and change.now == "mismatch"
+    shown_then = shown(change.field, seen[last][2])
+    change.same_wrong_value = shown_then == change.found and change.now == "mismatch"
     fixes = [run for run, status, _ in seen[last + 1 :] if status in RIGHT]
     change.fixed_in = fixes[0] if fixes else old_run  # else right first in the earlier run
 
@@ -396,6 +413,12 @@ def _sources(
                 "gone", source, name, [x.key for x in ok_before],
                 [x.url for x in ok_before if x.url], "not_found", missing[0].outcome_reason,
             ))  # fmt: skip
+        gone_before = [x for x in before if x.outcome == "not_found"]
+        if gone_before and not ok_before and ok_now:
+            out.back.append(SourceChange(
+                "back", source, name, [x.key for x in ok_now], [x.url for x in ok_now if x.url],
+                "ok", gone_before[0].outcome_reason,
+            ))  # fmt: skip
         refused = [x for x in now if x.outcome in UNREACHABLE]
         if ok_before and not ok_now and not missing and refused:
             out.unreachable.append(SourceChange(
@@ -407,7 +430,13 @@ def _sources(
                 "reachable_again", source, name, [x.key for x in ok_now],
                 [x.url for x in ok_now if x.url], "ok",
             ))  # fmt: skip
-    for change in (*out.new_duplicates, *out.gone, *out.unreachable, *out.reachable_again):
+    for change in (
+        *out.new_duplicates,
+        *out.gone,
+        *out.back,
+        *out.unreachable,
+        *out.reachable_again,
+    ):
         change.text = source_text(change, out.old_run)
 
 
@@ -427,6 +456,10 @@ def field_text(c: FieldChange, old_run: int) -> str:
     )  # fmt: skip
     if c.kind == "new_problem":
         return f"New problem: {where} {shows}."
+    if c.kind == "still_wrong":
+        return (f"Still wrong, changed: {where} now shows your {label} as \u201c{c.found}\u201d "
+                f"instead of \u201c{c.canonical}\u201d; in run {old_run} it showed "
+                f"\u201c{c.found_before}\u201d.")  # fmt: skip
     if not c.broke_again:
         return f"Regression: {where} {shows}; it was right in run {old_run}."
     if c.same_wrong_value:
@@ -444,6 +477,10 @@ def source_text(c: SourceChange, old_run: int) -> str:
     if c.kind == "gone":
         why = f" ({c.reason})" if c.reason else ""
         return f"Listing gone: {where} no longer has the listing it had in run {old_run}{why}."
+    if c.kind == "back":
+        why = f" ({c.reason})" if c.reason else ""
+        return (f"Listing back: {where} shows this business again; it was not found in run "
+                f"{old_run}{why}.")  # fmt: skip
     if c.kind == "unreachable":
         why = f": {c.reason}" if c.reason else ""
         return (f"Could not be checked: {where} was checked in run {old_run} but refused or "
