@@ -41,6 +41,20 @@ def test_html_writes_a_page_per_business_and_the_portfolio(db, tmp_path):
     assert all(Path(line).is_file() for line in result.stdout.splitlines())
 
 
+def test_the_default_folder_sits_beside_the_database(db, tmp_path):
+    """Run from another folder, the report still goes beside the database it reports on, named
+    after it: two databases in one folder never write over each other's report."""
+    folder = tmp_path / "clients" / "acme"
+    folder.mkdir(parents=True)
+    copy = folder / "acme.db"
+    copy.write_bytes(db.read_bytes())
+    result = run("--db", str(copy), "--business", "harbor-lane")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [str(folder / "acme-report" / "harbor-lane.html")]
+    assert not (tmp_path / "napaudit-report").exists()  # not in the working folder
+    assert "beside the database" in run("--help").output
+
+
 def test_one_business(db, tmp_path):
     for fmt, name in (("html", "harbor-lane.html"), ("csv", "harbor-lane.csv"),
                       ("json", "harbor-lane.json")):  # fmt: skip
