@@ -25,7 +25,7 @@ from napaudit.reports.pdf import RendererMissing
                    "configuration; csv: one row per fix; json: everything, for other "
                    "tools.")  # fmt: skip
 @click.option("--out", type=click.Path(file_okay=False), default=DEFAULT_OUT,
-              show_default="beside the database: napaudit.db -> napaudit-report/",
+              show_default="napaudit-report/ beside the database",
               help="Folder to write the report into (created if needed).")  # fmt: skip
 @db_option
 @click.option("--run", "run_id", type=int, metavar="ID",

@@ -23,6 +23,7 @@ from napaudit.reports.wording import (
     evidence_text,
     field_label,
     fix_parts,
+    hours_reason,
     sentence,
     shown,
     source_name,
@@ -31,13 +32,13 @@ from napaudit.reports.wording import (
 FORMATS = ("html", "pdf", "csv", "json")
 FORMAT_VERSION = 2
 DEFAULT_OUT = None  # the report goes beside the database it reports on (report_dir)
+REPORT_FOLDER = "napaudit-report"
 
 
 def report_dir(db_path: str | Path) -> Path:
-    """Where a report goes by default: beside its database, named after it (napaudit.db ->
-    napaudit-report/), so two databases in one folder never write over each other's report."""
-    db = Path(db_path)
-    return db.with_name(f"{db.stem}-report")
+    """Where a report goes by default: napaudit-report/ beside its database (not in the folder
+    the command runs from), so that a scheduled run's report lands with its data."""
+    return Path(db_path).with_name(REPORT_FOLDER)
 
 
 def write_report(
@@ -186,7 +187,7 @@ def _fix(fix: Fix, weights: Weights, labels: dict) -> dict:
         "to": shown(fix.field, fix.canonical),
         "severity": fix.severity,
         "priority": fix.priority,
-        "reason": fix.reason,
+        "reason": _fix_reason(fix),
         "fix_url": fix.fix_url or None,
         "listing_url": fix.listing_url or None,
         "page_url": fix.page_url or None,
@@ -196,6 +197,12 @@ def _fix(fix: Fix, weights: Weights, labels: dict) -> dict:
         "text": sentence(parts),
         "parts": [{"text": p.text, "role": p.role, "href": p.href or None} for p in parts],
     }
+
+
+def _fix_reason(fix: Fix) -> str:
+    if fix.field == "hours" and fix.action == "change":
+        return hours_reason(fix.canonical, fix.found) or fix.reason
+    return fix.reason
 
 
 def _evidence(fix: Fix, weights: Weights) -> dict | None:
@@ -252,6 +259,7 @@ def _listing(listing: StoredListing, weights: Weights, labels: dict) -> dict:
 
 def _finding(finding) -> dict:
     return {
+        **finding_words(finding),
         "field": finding.field,
         "field_label": field_label(finding.field),
         "status": finding.status,
@@ -259,9 +267,17 @@ def _finding(finding) -> dict:
         "found": finding.found,
         "canonical_text": shown(finding.field, finding.canonical),
         "found_text": shown(finding.field, finding.found),
-        "reason": finding.reason,
         "severity": finding.severity,
     }
+
+
+def finding_words(finding) -> dict:
+    """The verdict's reason as a person reads it: wrong hours say each day in words (the
+    stored reason keeps the clock times the auditor compared)."""
+    reason = finding.reason
+    if finding.field == "hours" and finding.status == "mismatch":
+        reason = hours_reason(finding.canonical, finding.found) or reason
+    return {"reason": reason}
 
 
 def _not_checked(listing: StoredListing, weights: Weights) -> dict:

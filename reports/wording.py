@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from napaudit.auditor.catalog import Source
 from napaudit.auditor.fields import BY_NAME
-from napaudit.auditor.normalize.hours import hours_in_words
+from napaudit.auditor.normalize.hours import hours_in_words, normalize_hours
+from napaudit.auditor.normalize.hours_words import days_in_words, times_in_words
 from napaudit.auditor.normalize.status import CLOSED, OPEN, TEMPORARILY_CLOSED, normalize_status
 from napaudit.reports.priority import GAP, OPTIONAL, ROOT_CAUSE, Fix, is_search_key
 
@@ -60,6 +61,27 @@ def shown(field: str, value: str) -> str:
     if field == "hours" and value and value.strip():
         return hours_in_words(value)
     return value
+
+
+def hours_reason(canonical: str, found: str) -> str:
+    """Why two weeks of hours differ, in words: 'Saturday: the listing says 11 am to 11 pm;
+    you say 11 am to 10 pm'. Empty when either cannot be read or they do not differ."""
+    mine, theirs = normalize_hours(canonical), normalize_hours(found)
+    if mine.week is None or theirs.week is None:
+        return ""
+    by_pair: dict[tuple, list[int]] = {}
+    for day in range(7):
+        if mine.week[day] != theirs.week[day]:
+            by_pair.setdefault((theirs.week[day], mine.week[day]), []).append(day)
+    return "; ".join(
+        f"{days_in_words(frozenset(days))}: the listing says {_day_hours(listing)}, "
+        f"you say {_day_hours(yours)}"
+        for (listing, yours), days in by_pair.items()
+    )
+
+
+def _day_hours(intervals) -> str:
+    return times_in_words(intervals) if intervals else "closed"
 
 
 def is_link(url: str) -> bool:

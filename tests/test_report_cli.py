@@ -42,17 +42,25 @@ def test_html_writes_a_page_per_business_and_the_portfolio(db, tmp_path):
 
 
 def test_the_default_folder_sits_beside_the_database(db, tmp_path):
-    """Run from another folder, the report still goes beside the database it reports on, named
-    after it: two databases in one folder never write over each other's report."""
+    """Run from another folder (cron's, a shell's), the report still goes beside the database
+    it reports on."""
     folder = tmp_path / "clients" / "acme"
     folder.mkdir(parents=True)
     copy = folder / "acme.db"
     copy.write_bytes(db.read_bytes())
     result = run("--db", str(copy), "--business", "harbor-lane")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [str(folder / "acme-report" / "harbor-lane.html")]
+    assert result.stdout.splitlines() == [str(folder / "napaudit-report" / "harbor-lane.html")]
     assert not (tmp_path / "napaudit-report").exists()  # not in the working folder
-    assert "beside the database" in run("--help").output
+    assert "napaudit-report/ beside the database" in run("--help").output
+
+
+def test_pdf_without_chromium_is_an_environment_error(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("NAPAUDIT_CHROMIUM", "no-such-chromium")
+    result = run("--db", str(db), "--out", str(tmp_path / "out"), "--format", "pdf")
+    assert result.exit_code == 4
+    assert result.stderr.strip() == "Error: $NAPAUDIT_CHROMIUM=no-such-chromium: no such program"
+    assert not (tmp_path / "out").exists()
 
 
 def test_one_business(db, tmp_path):

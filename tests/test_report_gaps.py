@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from fixtures.report.scenario import add_not_checked, store_from_text
 from napaudit.auditor.catalog import load_catalog
-from napaudit.reports.build import build
+from napaudit.reports.build import build, write_report
 from napaudit.reports.config import Weights
 from napaudit.reports.load import load_snapshot
 from napaudit.reports.priority import rank_fixes
@@ -131,6 +132,11 @@ def test_a_business_found_nowhere_gets_a_plan_ranked_by_reach(tmp_path):
     ]
     assert report["coverage"]["sources_searched"] == 4
     assert report["coverage"]["sources_missing"] == ["foursquare", "google", "bbb", "hotfrog"]
+    (page,) = write_report(db, tmp_path / "out", "html", business="nowhere")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")).split())
+    assert "Not listed on any of the 4 sites searched" in text
+    assert "Your plan: get listed" in text and "Listing accuracy" not in text
+    assert text.index("Get listed on Foursquare") < text.index("Get listed on Google")
 
 
 def test_pages_of_the_own_website_are_one_listing_judged_together(tmp_path):
