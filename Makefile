@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser wheel test demo lint bench clean
+.PHONY: install browser pdf wheel test demo lint bench clean
 
 install: $(STAMP)
 
@@ -22,12 +22,21 @@ browser:
 	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	else echo "chromium or chromedriver missing and not installable here: browser tests skip"; fi
 
+# Debian's poppler-utils (pdftoppm, pdftotext, pdfimages), for the PDF report's test: it renders
+# the demo's PDF pages to PNG. The PDF itself is printed by Chromium (the browser target).
+# Installed when missing and this user can (root with apt-get); otherwise that test is skipped.
+pdf:
+	@if command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; \
+	else echo "poppler-utils missing and not installable here: the PDF test skips"; fi
+
 # The wheel, installed into a fresh venv outside the checkout and run from a temporary folder
 # (python3.11, and 3.12 and 3.13 when the machine has them): what `pip install napaudit` gives.
 wheel: install
 	.ci/check-wheel
 
-test: install browser wheel
+test: install browser pdf wheel
 	$(BIN)/python -m pytest -q
 
 demo: install

@@ -56,6 +56,9 @@ class AuditOutcome:
 
 
 def read_inputs(clients: str, listings: str | None):
+    """The clients and listing pages to audit. A listing's source must be a catalog id: an
+    unknown one (a typo, a site's name) is an error naming the file, line and value, and the
+    closest id, before anything is fetched or stored."""
     try:
         businesses, problems = read_records(clients, "canonical")
         targets, more = read_records(listings, "targets") if listings else ([], [])
@@ -63,6 +66,11 @@ def read_inputs(clients: str, listings: str | None):
         raise AuditInputError(str(exc)) from None
     if not businesses:
         raise AuditInputError(f"{clients}: no usable business records")
+    catalog = load_catalog()
+    for t in targets:
+        if t.source not in catalog:
+            raise AuditInputError(str(InputError(listings, _unknown_source(t.source, catalog),
+                                                 t.line, "source")))  # fmt: skip
     known = {b.id for b in businesses}
     for t in targets:
         if t.business_id not in known:
@@ -70,6 +78,17 @@ def read_inputs(clients: str, listings: str | None):
             more.append(RowProblem(listings, t.line, "business_id", message))
     targets = [t for t in targets if t.business_id in known]
     return businesses, targets, problems + more
+
+
+def _unknown_source(value: str, catalog) -> str:
+    """'unknown source 'yelow pages' (closest catalog id: 'yellowpages'; see napaudit sources)'."""
+    from rapidfuzz import fuzz, process, utils
+
+    names = {sid: sid for sid in catalog} | {s.name: sid for sid, s in catalog.items()}
+    best = process.extractOne(value, list(names), scorer=fuzz.WRatio,
+                              processor=utils.default_process, score_cutoff=60)  # fmt: skip
+    hint = f"closest catalog id: '{names[best[0]]}'; " if best else ""
+    return f"unknown source '{value}' ({hint}see napaudit sources)"
 
 
 def job_dir(db_path: str, clients: str, listings: str | None, sources: list[str] | None) -> Path:

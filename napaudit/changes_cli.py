@@ -14,9 +14,11 @@ NOTHING_YET = "Only one run: nothing to compare yet."
 SUMMARY = (
     ("regressions", "regression", "regressions"),
     ("new_problems", "new problem", "new problems"),
+    ("still_wrong", "wrong value changed", "wrong values changed"),
     ("fixed", "fix", "fixes"),
     ("new_duplicates", "new duplicate", "new duplicates"),
     ("gone", "listing gone", "listings gone"),
+    ("back", "listing back", "listings back"),
     ("unreachable", "source unreachable", "sources unreachable"),
     ("reachable_again", "source reachable again", "sources reachable again"),
 )
@@ -33,8 +35,8 @@ SUMMARY = (
 def changes(db_path: str, business: str | None, since: str | None, fmt: str) -> None:
     """Say what changed for each business since its last run, worst news first.
 
-    Regressions come first, then new problems, new duplicates, listings gone, sources that
-    could not be checked, and fixes.
+    Regressions come first, then new problems, wrong values that changed to other wrong values,
+    new duplicates, listings gone, sources that could not be checked, fixes and listings back.
 
     A regression is a detail that was right and is wrong now; "broke again" means it had been
     wrong before, was fixed, and is wrong once more (aggregators re-push old data).

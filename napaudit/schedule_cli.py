@@ -7,6 +7,7 @@ earlier one for the same clients file, so installing twice changes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shlex
@@ -56,7 +57,7 @@ def parse_at(text: str) -> When:
 class Job:
     """What runs: in which folder, which command, where its output goes."""
 
-    name: str  # napaudit-<clients file stem>: the unit name and the crontab marker
+    name: str  # napaudit-<clients stem>-<folder hash>: the unit name and the crontab marker
     folder: Path
     argv: list[str]
     log: Path
@@ -71,9 +72,16 @@ def make_job(clients: str, db: str, targets: tuple[str, ...]) -> Job:
     argv = [*base, "batch", str(clients_path), "--db", str(db_path)]
     for target in targets:
         argv += ["--notify", target]
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", clients_path.stem).strip("-") or "clients"
     log = db_path.with_name(f"{db_path.stem}-batch.log")
-    return Job(f"napaudit-{stem}", Path.cwd(), argv, log, clients_path)
+    return Job(job_name(clients_path), Path.cwd(), argv, log, clients_path)
+
+
+def job_name(clients: Path) -> str:
+    """'napaudit-clients-3f2a9c1b': the clients file's name and a hash of its folder, so that
+    two agencies' folders, each with its own clients.csv, never share (and overwrite) a unit."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", clients.stem).strip("-") or "clients"
+    folder = hashlib.sha1(str(clients.parent).encode("utf-8")).hexdigest()[:8]
+    return f"napaudit-{stem}-{folder}"
 
 
 # --- cron ----------------------------------------------------------------------------------
@@ -103,7 +111,10 @@ def install_cron(line: str, job: Job) -> bool:
     lines = current.stdout.splitlines() if current.returncode == 0 else []
     if line in lines:
         return False
-    kept = [x for x in lines if not x.rstrip().endswith(marker(job))]
+    # An earlier line for the same clients file, whatever name it was installed under
+    # (earlier versions named it without the folder hash), is replaced, never doubled.
+    ours = re.compile(rf"# napaudit-[A-Za-z0-9_-]+: {re.escape(str(job.clients))}$")
+    kept = [x for x in lines if not ours.search(x.rstrip())]
     text = "\n".join([*kept, line]) + "\n"
     done = subprocess.run([*crontab, "-"], input=text, capture_output=True, text=True)
     if done.returncode != 0:
@@ -248,3 +259,17 @@ def _systemd(job: Job, when: When, install: bool) -> None:
     for path, changed in install_units(units):
         click.echo(f"{'Wrote' if changed else 'Unchanged'} {path}")
     click.echo(f"Enable it: {enable}")
+    for other in earlier_units(job):
+        click.echo(f"An earlier unit runs the same clients file: {other}; stop it with "
+                   f"systemctl --user disable --now {other.stem}.timer", err=True)  # fmt: skip
+
+
+def earlier_units(job: Job) -> list[Path]:
+    """Services in the units folder that batch the same clients file under another name (as
+    earlier versions named them): two timers would run the same batch twice."""
+    described = f"Description=napaudit weekly batch of {_systemd_escape(str(job.clients))}\n"
+    return [
+        path
+        for path in sorted(systemd_dir().glob("napaudit-*.service"))
+        if path.stem != job.name and described in path.read_text(encoding="utf-8", errors="ignore")
+    ]

@@ -1,23 +1,34 @@
 """What changed for each business between two runs: new problems, fixes, regressions (a field
 that was right and is wrong now; "broke again" when it had been wrong before, was fixed, and is
-wrong once more), new duplicates, listings gone, sources that became unreachable or came back.
+wrong once more), a wrong value that changed to another wrong value, new duplicates, listings
+gone and listings back, sources that became unreachable or came back.
 
-A listing is followed from run to run by its source and listing key. Everything here is plain
-data (dataclasses of strings and numbers), so the CLI, the alerts and the HTML report say the
-same thing in the same words.
+A listing is followed from run to run by its source and listing key. The changes are plain data
+(reports.change_types), so the CLI, the alerts and the HTML report say the same thing in the
+same words.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from napaudit.auditor.catalog import Source, load_catalog
+from napaudit.reports.change_types import (
+    BusinessChanges,
+    Changes,
+    FieldChange,
+    SourceChange,
+    field_text,
+    source_text,
+)
 from napaudit.reports.load import ReportError, Run, Snapshot, StoredListing, load_snapshot
-from napaudit.reports.wording import field_label, source_name
+from napaudit.reports.priority import value_key
+from napaudit.reports.wording import field_label, shown, source_name
 
+__all__ = ["BusinessChanges", "Changes", "ChangesError", "FieldChange", "SourceChange"]
+__all__ += ["changes_between", "changes_since", "run_changes", "snapshot_changes"]
 WRONG = ("mismatch", "missing")
 RIGHT = ("match", "variant")
 UNREACHABLE = ("blocked", "error")
@@ -25,114 +36,6 @@ UNREACHABLE = ("blocked", "error")
 
 class ChangesError(ReportError):
     """The runs or the business asked for do not exist (exit code 2, one line)."""
-
-
-@dataclass
-class FieldChange:
-    """One field of one listing that went wrong, or right, between the two runs."""
-
-    kind: str  # new_problem | fixed | regression
-    source: str
-    source_name: str
-    listing_key: str
-    url: str | None
-    field: str
-    field_label: str
-    before: str | None  # its status in the earlier run (None: the listing was not checked)
-    now: str
-    canonical: str
-    found: str  # what the listing shows now
-    found_before: str
-    severity: str
-    broke_again: bool = False  # wrong in an earlier run, then fixed, and wrong again now
-    wrong_in: int | None = None  # the last earlier run where it was wrong
-    fixed_in: int | None = None  # the run where that was seen fixed
-    same_wrong_value: bool = False  # it shows the very value it showed when it was wrong
-    text: str = ""
-
-
-@dataclass
-class SourceChange:
-    """A source as a whole: a new duplicate, a listing gone, unreachable or reachable again."""
-
-    kind: str  # new_duplicate | gone | unreachable | reachable_again
-    source: str
-    source_name: str
-    listing_keys: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
-    outcome: str = ""
-    reason: str = ""
-    text: str = ""
-
-
-@dataclass
-class BusinessChanges:
-    business_id: str
-    name: str
-    old_run: int
-    new_run: int
-    regressions: list[FieldChange] = field(default_factory=list)
-    new_problems: list[FieldChange] = field(default_factory=list)
-    fixed: list[FieldChange] = field(default_factory=list)
-    new_duplicates: list[SourceChange] = field(default_factory=list)
-    gone: list[SourceChange] = field(default_factory=list)
-    unreachable: list[SourceChange] = field(default_factory=list)
-    reachable_again: list[SourceChange] = field(default_factory=list)
-
-    @property
-    def broke_again(self) -> list[FieldChange]:
-        return [c for c in self.regressions if c.broke_again]
-
-    @property
-    def changed(self) -> bool:
-        return any(self.counts().values())
-
-    def items(self) -> list[FieldChange | SourceChange]:
-        """Everything, the worst news first: what an owner reads top to bottom."""
-        return [*self.broke_again, *(c for c in self.regressions if not c.broke_again),
-                *self.new_problems, *self.new_duplicates, *self.gone, *self.unreachable,
-                *self.fixed, *self.reachable_again]  # fmt: skip
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "regressions": len(self.regressions),
-            "broke_again": len(self.broke_again),
-            "new_problems": len(self.new_problems),
-            "fixed": len(self.fixed),
-            "new_duplicates": len(self.new_duplicates),
-            "gone": len(self.gone),
-            "unreachable": len(self.unreachable),
-            "reachable_again": len(self.reachable_again),
-        }
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "counts": self.counts(), "changed": self.changed}
-
-
-@dataclass
-class Changes:
-    """Per business of the newer run: what changed since its earlier run."""
-
-    database: str
-    new_run: int
-    businesses: list[BusinessChanges] = field(default_factory=list)
-    first_check: list[str] = field(default_factory=list)  # no earlier run to compare with
-
-    def counts(self) -> dict[str, int]:
-        total: dict[str, int] = {}
-        for b in self.businesses:
-            for key, n in b.counts().items():
-                total[key] = total.get(key, 0) + n
-        return total
-
-    def as_dict(self) -> dict:
-        return {
-            "database": self.database,
-            "new_run": self.new_run,
-            "counts": self.counts(),
-            "businesses": [b.as_dict() for b in self.businesses],
-            "first_check": list(self.first_check),
-        }
 
 
 # --- choosing the runs ---------------------------------------------------------------------
@@ -326,18 +229,28 @@ def _fields(
     for f in listing.findings.values():
         was = before.findings.get(f.field) if before else None
         kind = _kind(was.status if was else None, f.status)
+        if kind is None and was and _changed_wrong(was.status, f.status, before, listing, f.field):
+            kind = "still_wrong"
         if kind is None:
             continue
         change = FieldChange(
             kind, listing.source, name, listing.key, listing.url or None, f.field,
-            field_label(f.field), was.status if was else None, f.status, f.canonical, f.found,
-            was.found if was else "", f.severity,
+            field_label(f.field), was.status if was else None, f.status,
+            shown(f.field, f.canonical), shown(f.field, f.found),
+            shown(f.field, was.found) if was else "", f.severity,
         )  # fmt: skip
         if kind == "regression":
             _history(change, [before.key, listing.key], earlier, out.old_run)
         change.text = field_text(change, out.old_run)
         {"regression": out.regressions, "new_problem": out.new_problems,
-         "fixed": out.fixed}[kind].append(change)  # fmt: skip
+         "fixed": out.fixed, "still_wrong": out.still_wrong}[kind].append(change)  # fmt: skip
+
+
+def _changed_wrong(before: str, now: str, old: StoredListing, new: StoredListing, name: str):
+    """Wrong before and wrong now, but not the same wrong value (compared normalized)."""
+    if before != "mismatch" or now != "mismatch":
+        return False
+    return value_key(old, name) != value_key(new, name)
 
 
 def _kind(before: str | None, now: str) -> str | None:
@@ -367,7 +280,8 @@ def _history(
     last = wrong[-1]
     change.broke_again = True
     change.wrong_in = seen[last][0]
-    change.same_wrong_value = seen[last][2] == change.found and change.now == "mismatch"
+    shown_then = shown(change.field, seen[last][2])
+    change.same_wrong_value = shown_then == change.found and change.now == "mismatch"
     fixes = [run for run, status, _ in seen[last + 1 :] if status in RIGHT]
     change.fixed_in = fixes[0] if fixes else old_run  # else right first in the earlier run
 
@@ -396,6 +310,12 @@ def _sources(
                 "gone", source, name, [x.key for x in ok_before],
                 [x.url for x in ok_before if x.url], "not_found", missing[0].outcome_reason,
             ))  # fmt: skip
+        gone_before = [x for x in before if x.outcome == "not_found"]
+        if gone_before and not ok_before and ok_now:
+            out.back.append(SourceChange(
+                "back", source, name, [x.key for x in ok_now], [x.url for x in ok_now if x.url],
+                "ok", gone_before[0].outcome_reason,
+            ))  # fmt: skip
         refused = [x for x in now if x.outcome in UNREACHABLE]
         if ok_before and not ok_now and not missing and refused:
             out.unreachable.append(SourceChange(
@@ -407,45 +327,11 @@ def _sources(
                 "reachable_again", source, name, [x.key for x in ok_now],
                 [x.url for x in ok_now if x.url], "ok",
             ))  # fmt: skip
-    for change in (*out.new_duplicates, *out.gone, *out.unreachable, *out.reachable_again):
+    for change in (
+        *out.new_duplicates,
+        *out.gone,
+        *out.back,
+        *out.unreachable,
+        *out.reachable_again,
+    ):
         change.text = source_text(change, out.old_run)
-
-
-# --- words ---------------------------------------------------------------------------------
-
-
-def field_text(c: FieldChange, old_run: int) -> str:
-    """One sentence an owner understands."""
-    where, label = c.source_name, c.field_label.lower()
-    if c.kind == "fixed":
-        was = f"it showed \u201c{c.found_before}\u201d" if c.found_before else "it was missing"
-        return f"Fixed: {where} now shows your {label} correctly ({was})."
-    shows = (
-        f"no longer shows your {label}" if c.now == "missing" and c.kind == "regression"
-        else f"does not show your {label}" if c.now == "missing"
-        else f"shows your {label} as \u201c{c.found}\u201d instead of \u201c{c.canonical}\u201d"
-    )  # fmt: skip
-    if c.kind == "new_problem":
-        return f"New problem: {where} {shows}."
-    if not c.broke_again:
-        return f"Regression: {where} {shows}; it was right in run {old_run}."
-    if c.same_wrong_value:
-        return (f"Broke again: {where} {shows}, the same wrong value it showed in run "
-                f"{c.wrong_in}; it was fixed by run {c.fixed_in} and is wrong again.")  # fmt: skip
-    return (f"Broke again: {where} {shows}; it was wrong in run {c.wrong_in} too, was fixed by "
-            f"run {c.fixed_in}, and is wrong again.")  # fmt: skip
-
-
-def source_text(c: SourceChange, old_run: int) -> str:
-    where = c.source_name
-    if c.kind == "new_duplicate":
-        return (f"New duplicate: {where} now shows this business {len(c.listing_keys)} times; "
-                "ask it to merge them.")  # fmt: skip
-    if c.kind == "gone":
-        why = f" ({c.reason})" if c.reason else ""
-        return f"Listing gone: {where} no longer has the listing it had in run {old_run}{why}."
-    if c.kind == "unreachable":
-        why = f": {c.reason}" if c.reason else ""
-        return (f"Could not be checked: {where} was checked in run {old_run} but refused or "
-                f"failed this time ({c.outcome}{why}).")  # fmt: skip
-    return f"Reachable again: {where} could be checked again (it could not in run {old_run})."

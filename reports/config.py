@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from napaudit.auditor.catalog import DEFAULT_WEIGHT, Source, load_catalog
-from napaudit.auditor.config import SEVERITY_WEIGHTS, ConfigError, load_config
+from napaudit.auditor.config import SEVERITY_WEIGHTS, Config, ConfigError, load_config
 
-__all__ = ["ConfigError", "Weights", "load_weights"]
+__all__ = ["ConfigError", "Weights", "load_weights", "weights_of"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,11 @@ class Weights:
 def load_weights(path: str | Path | None = None) -> Weights:
     """The catalog weights with the overrides of the configuration (`path`, or the one the
     precedence picks). Raises ConfigError for a file that cannot be used."""
-    config = load_config(path)
+    return weights_of(load_config(path))
+
+
+def weights_of(config: Config) -> Weights:
+    """The weights of a configuration already read."""
     return Weights(
         load_catalog(), config.sources, config.severity, str(config.path) if config.path else None
     )

@@ -1,6 +1,9 @@
 """Read what a report needs from the store (through napaudit.auditor.history): one run's
 businesses, and the listings of every run up to it (the history: earlier scores, and where a
 wrong value was seen first). A report never creates a database or adds a row to one.
+
+The pages of a business's own website are one listing here (reports.site): every report, score
+and change reads them as one source of truth.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from napaudit.auditor.catalog import load_catalog
 from napaudit.auditor.history import (
     Finding,
     History,
@@ -16,6 +20,7 @@ from napaudit.auditor.history import (
     StoredBusiness,
     StoredListing,
 )
+from napaudit.reports.site import merge_pages, own_site_sources
 
 __all__ = ["Finding", "ReportError", "Run", "Snapshot", "StoredListing", "load_snapshot"]
 
@@ -56,4 +61,9 @@ def load_snapshot(db_path: str | Path, run_id: int | None = None) -> Snapshot:
             listings = history.listings(run.id, {r.id for r in done})
     except HistoryError as exc:
         raise ReportError(str(exc)) from None
+    own = own_site_sources(load_catalog())
+    listings = {
+        run_id: {b: merge_pages(xs, own) for b, xs in by_business.items()}
+        for run_id, by_business in listings.items()
+    }
     return Snapshot(str(db_path), run, done, businesses, listings)

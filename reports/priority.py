@@ -1,26 +1,31 @@
-"""What to fix first: every problem found on a business's listings, ranked, root causes first.
+"""What to fix first: every problem found on a business's listings and every site it is missing
+from, ranked in the order of the labels a reader sees (Urgent, Important, Minor).
 
-A problem is a field judged `mismatch` or `missing`. Its priority is
+A problem is a field judged `mismatch` or `missing`; a gap is a source that was searched (or
+whose listing page was fetched) and does not list the business. Each has a priority
 
     priority = source weight × severity weight × reach × shared
 
 - source weight: the catalog's 1-10 (data/sources.toml; an unknown source counts DEFAULT_WEIGHT),
   or the [sources] table of the config file;
-- severity weight: high 3, medium 2, low 1 (the [severity] table overrides them);
+- severity weight: high 3, medium 2, low 1 (the [severity] table overrides them); a gap is
+  GAP_SEVERITY: not being listed loses the customers a site would send, but misleads nobody,
+  so it ranks below a wrong value on a site of the same weight;
 - reach: 1 + the number of sources this source feeds (an aggregator's error spreads);
 - shared: the number of sources showing the same wrong value (compared normalized: the same
   E.164 phone, ZIP, website host, street parts ...), 1 when only this one shows it. A missing
   value is never shared: sources leave a field out for reasons of their own.
 
-A wrong value shown on two sources or more is a root cause. Its likely origin is the catalog
-source that supplies most of them (an aggregator that feeds them, counting itself when it shows
-the value too; ties go to the higher weight, then the catalog's order); when no source supplies
-two of them, it is the source among them that showed the value first (the earliest run in the
-store). The root cause comes first, priced like a problem at its origin (origin's weight ×
-severity weight × origin's reach × shared), and the downstream fixes follow it.
+The order: by urgency class (high, then medium, then low severity), within a class root causes
+first, then by priority (at equal priority a wrong value before a gap). Variants with a
+severity (a location note, a city name USPS merely knows) are optional polish, after all that.
 
-Variants with a severity (a location note, a city name USPS merely knows) are optional polish:
-ranked the same way, after every real fix.
+A wrong value shown on two sources or more is a root cause. napaudit cannot see where it came
+from, so the origin is inferred, and said to be likely: the catalog source that supplies most of
+them (an aggregator that feeds them, counting itself when it shows the value too; ties go to the
+higher weight, then the catalog's order); when no source supplies two of them, the source among
+them that showed the value first (the earliest run in the store). A root cause is priced at its
+origin (origin's weight × severity weight × origin's reach × shared) and carries its evidence.
 """
 
 from __future__ import annotations
@@ -34,17 +39,30 @@ from napaudit.reports.config import Weights
 from napaudit.reports.load import Finding, Snapshot, StoredListing
 
 PROBLEMS = ("mismatch", "missing")
-ROOT_CAUSE, FIX, OPTIONAL = "root_cause", "fix", "optional"
+ROOT_CAUSE, FIX, GAP, OPTIONAL = "root_cause", "fix", "gap", "optional"
+URGENCY = ("high", "medium", "low")  # the classes, in the order the page lists them
+GAP_SEVERITY = "medium"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a root cause's origin is likely: what napaudit saw, not what it knows."""
+
+    sources: tuple[str, ...]  # the sources showing the wrong value in this run
+    supplied: tuple[str, ...]  # those of them the origin supplies (basis "feeds")
+    first_run: int  # the earliest run in which a source showed it
+    first_at: str  # when that run started
+    first_on: tuple[str, ...]  # the sources showing it in that run
 
 
 @dataclass
 class Fix:
     """One thing the owner should do, where, and why."""
 
-    kind: str  # root_cause, fix or optional
+    kind: str  # root_cause, fix, gap or optional
     source: str
-    field: str
-    action: str  # change, add (the listing lacks it) or tidy (optional)
+    field: str  # "" for a gap
+    action: str  # change, add (the listing lacks it), get_listed (a gap) or tidy (optional)
     found: str
     canonical: str
     severity: str
@@ -57,12 +75,15 @@ class Fix:
     shared_with: tuple[str, ...] = ()  # sources showing the same wrong value
     basis: str = ""  # a root cause's origin: "feeds" (it supplies them) or "first_seen"
     first_seen_run: int | None = None
+    evidence: Evidence | None = None
+    page_url: str = ""  # the page of the business's own site that shows the value
     rank: int = 0
 
 
 def rank_fixes(snapshot: Snapshot, business_id: str, weights: Weights) -> list[Fix]:
-    """Root causes, then fixes, then optional polish, each by priority; ranks 1..n."""
-    listings = [x for x in snapshot.current(business_id) if x.checked]
+    """Every fix and gap, in rank order (ranks 1..n); optional polish last."""
+    current = snapshot.current(business_id)
+    listings = [x for x in current if x.checked]
     groups = {
         group: members
         for group, members in _shared_values(listings).items()
@@ -90,10 +111,38 @@ def rank_fixes(snapshot: Snapshot, business_id: str, weights: Weights) -> list[F
                 fixes.append(_fix(listing, finding, groups, roots, weights))
             elif finding.status == "variant":
                 optional.append(_fix(listing, finding, groups, roots, weights, OPTIONAL))
-    ordered = [*_by_priority(list(roots.values())), *_by_priority(fixes), *_by_priority(optional)]
+    main = sorted([*roots.values(), *fixes, *gaps(current, weights)], key=_order)
+    ordered = [*main, *_by_priority(optional)]
     for rank, fix in enumerate(ordered, 1):
         fix.rank = rank
     return ordered
+
+
+def gaps(listings: list[StoredListing], weights: Weights) -> list[Fix]:
+    """A 'get listed' item for each source that was searched, or whose listing page was
+    fetched, and that shows no listing of the business. Blocked, failed and not searched
+    sources are not gaps: nothing is known about them."""
+    by_source: dict[str, list[StoredListing]] = defaultdict(list)
+    for listing in listings:
+        by_source[listing.source].append(listing)
+    out = []
+    for source, found in by_source.items():
+        if any(x.outcome == "ok" for x in found):
+            continue
+        absent = [x for x in found if x.outcome == "not_found"]
+        if not absent:
+            continue
+        first = absent[0]
+        priority = (weights.source(source) * weights.of_severity(GAP_SEVERITY)
+                    * weights.reach(source))  # fmt: skip
+        out.append(Fix(GAP, source, "", "get_listed", "", "", GAP_SEVERITY, first.outcome_reason,
+                       priority, _fix_url(source, weights), first.key, first.url))  # fmt: skip
+    return out
+
+
+def is_search_key(key: str) -> bool:
+    """A discovery search that found nothing is stored under `search:<business id>`."""
+    return key.startswith("search:")
 
 
 def value_key(listing: StoredListing, field: str) -> str:
@@ -104,8 +153,8 @@ def value_key(listing: StoredListing, field: str) -> str:
     elif field == "address" and isinstance(norm, dict):
         norm = {k: v for k, v in norm.items() if k not in ("notes", "problem")}
         norm = json.dumps(norm, sort_keys=True) if norm.get("street") else ""
-    elif isinstance(norm, list):
-        norm = json.dumps(norm)
+    elif isinstance(norm, list | dict):
+        norm = json.dumps(norm, sort_keys=True)
     if norm:
         return str(norm)
     finding = listing.findings.get(field)  # not normalized: as shown, spacing and case aside
@@ -140,9 +189,10 @@ def _fix(
     )
     action = "tidy" if kind == OPTIONAL else "add" if finding.status == "missing" else "change"
     root = roots[group].source if shared else ""
+    page = getattr(listing, "page_of", {}).get(finding.field, "")
     return Fix(kind, listing.source, finding.field, action, finding.found, finding.canonical,
                finding.severity, finding.reason, priority, _fix_url(listing.source, weights),
-               listing.key, listing.url, root, shared)  # fmt: skip
+               listing.key, listing.url, root, shared, page_url=page)  # fmt: skip
 
 
 def _member(listing: StoredListing, members) -> bool:
@@ -153,10 +203,14 @@ def _root_cause(
     snapshot, business_id: str, field: str, members: list[StoredListing], weights
 ) -> Fix:
     sources = tuple(sorted({x.source for x in members}))
-    origin, basis, first_run = _feeder(set(sources), weights), "feeds", None
+    run, first_on = _first_seen(snapshot, business_id, field, members)
+    origin = _feeder(set(sources), weights)
+    basis = "feeds" if origin else "first_seen"
     if not origin:
-        origin, first_run = _first_seen(snapshot, business_id, field, members, weights)
-        basis = "first_seen"
+        origin = max(first_on, key=lambda s: (weights.source(s), s))
+    known = weights.catalog.get(origin)
+    supplied = tuple(s for s in sources if known and s in known.feeds)
+    evidence = Evidence(sources, supplied, run.id, run.started_at, first_on)
     # The value as the most important source shows it stands for all of them.
     shown = max(members, key=lambda x: (weights.source(x.source), x.source))
     finding = shown.findings[field]
@@ -169,7 +223,8 @@ def _root_cause(
     return Fix(ROOT_CAUSE, origin, field, "change", finding.found, finding.canonical,
                finding.severity, finding.reason, priority, _fix_url(origin, weights),
                root_cause=origin, shared_with=sources, basis=basis,
-               first_seen_run=first_run)  # fmt: skip
+               first_seen_run=run.id if basis == "first_seen" else None,
+               evidence=evidence)  # fmt: skip
 
 
 def _feeder(sources: set[str], weights: Weights) -> str:
@@ -184,19 +239,22 @@ def _feeder(sources: set[str], weights: Weights) -> str:
     return best
 
 
-def _first_seen(snapshot: Snapshot, business_id: str, field: str, members, weights):
-    """The source among `members` that showed this wrong value in the earliest run."""
+def _first_seen(snapshot: Snapshot, business_id: str, field: str, members):
+    """The earliest run in which a source among `members` showed this wrong value, and the
+    sources that showed it then."""
     key = value_key(members[0], field)
     sources = {x.source for x in members}
     for run in snapshot.runs:
-        seen = [
-            x.source
-            for x in snapshot.of(run.id, business_id)
-            if x.source in sources and x.checked and value_key(x, field) == key
-        ]
+        seen = sorted(
+            {
+                x.source
+                for x in snapshot.of(run.id, business_id)
+                if x.source in sources and x.checked and value_key(x, field) == key
+            }
+        )
         if seen:
-            return max(seen, key=lambda s: (weights.source(s), s)), run.id
-    return members[0].source, snapshot.run.id  # not reached: the current run shows it
+            return run, tuple(seen)
+    return snapshot.run, tuple(sorted(sources))  # not reached: the current run shows it
 
 
 def _fix_url(source: str, weights: Weights) -> str:
@@ -204,11 +262,16 @@ def _fix_url(source: str, weights: Weights) -> str:
     return known.fix_url if known else ""
 
 
-def _by_priority(fixes: list[Fix]) -> list[Fix]:
+def _field_order(fix: Fix) -> int:
     order = [f.name for f in JUDGED_FIELDS]
+    return order.index(fix.field) if fix.field in order else len(order)
 
-    def key(fix: Fix):
-        field_order = order.index(fix.field) if fix.field in order else len(order)
-        return (-fix.priority, fix.source, fix.listing_key, field_order)
 
-    return sorted(fixes, key=key)
+def _order(fix: Fix) -> tuple:
+    urgency = URGENCY.index(fix.severity) if fix.severity in URGENCY else len(URGENCY)
+    return (urgency, fix.kind != ROOT_CAUSE, -fix.priority, fix.kind == GAP, fix.source,
+            fix.listing_key, _field_order(fix))  # fmt: skip
+
+
+def _by_priority(fixes: list[Fix]) -> list[Fix]:
+    return sorted(fixes, key=lambda f: (-f.priority, f.source, f.listing_key, _field_order(f)))

@@ -1,4 +1,5 @@
-"""Render the report data (reports.build) as HTML pages, a CSV of fixes, or JSON.
+"""Render the report data (reports.build) as HTML pages, a CSV of fixes, or JSON (the PDF is
+the HTML printed: reports.pdf).
 
 HTML pages are self-contained: inline CSS and SVG, no script, no font or file from elsewhere,
 and a Content-Security-Policy that forbids scripts, so that a page stays inert even if scraped
@@ -15,12 +16,21 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from napaudit.auditor.config import Branding
+from napaudit.reports.brand import brand_view
 from napaudit.reports.export import csv_safe, csv_writer
-from napaudit.reports.wording import OUTCOME_LABELS, SEVERITY_LABELS, STATUS_LABELS, is_link
+from napaudit.reports.wording import (
+    OUTCOME_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    day,
+    is_link,
+    link_label,
+)
 
 CSV_COLUMNS = ("business_id", "business", "rank", "kind", "source", "field", "action", "from",
                "to", "severity", "priority", "reason", "fix_url", "listing_url",
-               "root_cause_origin", "instruction")  # fmt: skip
+               "root_cause_origin", "instruction", "evidence")  # fmt: skip
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 _WORD = re.compile(r"\w")
 GAUGE_RADIUS = 52
@@ -37,6 +47,10 @@ def environment() -> Environment:
     )
     env.filters["day"] = day
     env.filters["grade"] = grade
+    env.filters["site"] = link_label
+    env.filters["address"] = web_address
+    env.filters["css_text"] = css_text
+    env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
     env.tests["weblink"] = is_link
     env.globals.update(
         status_labels=STATUS_LABELS, outcome_labels=OUTCOME_LABELS, severity_labels=SEVERITY_LABELS
@@ -44,28 +58,34 @@ def environment() -> Environment:
     return env
 
 
-def write_html(data: dict, out: Path, portfolio: bool = True) -> list[Path]:
-    """One page per business, then (with `portfolio`) the agency's index.html."""
+def pages(data: dict, portfolio: bool, brand: Branding | None, printed: bool = False):
+    """(file name, HTML) of every page: one per business, then the portfolio's index.html."""
     env = environment()
     page = env.get_template("business.html")
-    written = []
+    look = brand_view(brand)
+    context = {"data": data, "portfolio": portfolio, "brand": look, "printed": printed}
     for business in data["businesses"]:
-        path = out / business["page"]
-        view = business_view(business)
-        path.write_text(page.render(b=view, data=data, portfolio=portfolio), encoding="utf-8")
-        written.append(path)
+        yield business["page"], page.render(b=business_view(business), **context)
     if portfolio:
-        path = out / "index.html"
         rows = sorted(data["businesses"], key=_worst_first)
-        html = env.get_template("index.html").render(data=data, rows=rows, summary=_summary(rows))
+        html = env.get_template("index.html").render(rows=rows, summary=_summary(rows), **context)
+        yield "index.html", html
+
+
+def write_html(data: dict, out: Path, portfolio: bool = True, brand=None) -> list[Path]:
+    """One page per business, then (with `portfolio`) the agency's index.html."""
+    written = []
+    for name, html in pages(data, portfolio, brand):
+        path = out / name
         path.write_text(html, encoding="utf-8")
         written.append(path)
     return written
 
 
-def write_csv(data: dict, path: Path) -> Path:
-    """One row per fix, in rank order per business; every cell safe to open in a spreadsheet."""
-    with path.open("w", encoding="utf-8", newline="") as stream:
+def write_csv(data: dict, path: Path, bom: bool = False) -> Path:
+    """One row per fix, in rank order per business; every cell safe to open in a spreadsheet
+    (with `bom`, a byte order mark first, for Excel)."""
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as stream:
         writer = csv_writer(stream)
         writer.writerow(CSV_COLUMNS)
         for b in data["businesses"]:
@@ -73,7 +93,7 @@ def write_csv(data: dict, path: Path) -> Path:
                 row = (b["id"], b["name"], f["rank"], f["kind"], f["source"], f["field"],
                        f["action"], f["from"], f["to"], f["severity"], f["priority"],
                        f["reason"], f["fix_url"], f["listing_url"], f["root_cause"],
-                       f["text"])  # fmt: skip
+                       f["text"], (f["evidence"] or {}).get("text"))  # fmt: skip
                 writer.writerow([csv_safe(cell) for cell in row])
     return path
 
@@ -99,6 +119,7 @@ def business_view(b: dict) -> dict:
          "problems": sum(1 for f in x["fields"] if f["status"] in ("mismatch", "missing"))}
         for x in b["listings"]
     ]  # fmt: skip
+    gaps = set(b["coverage"]["sources_missing"])
     # Sites in the order of their first fix in the list above; then the correct ones, by name.
     first = {}
     for f in b["fixes"]:
@@ -113,7 +134,27 @@ def business_view(b: dict) -> dict:
         "chart": line_chart(b["history"]) if len(b["history"]) > 1 else None,
         "main_fixes": [f for f in b["fixes"] if f["kind"] != "optional"],
         "optional": [f for f in b["fixes"] if f["kind"] == "optional"],
+        "not_searched": [n for n in b["not_checked"] if n["outcome"] == "skipped"],
+        "unchecked": [
+            n
+            for n in b["not_checked"]
+            if n["outcome"] != "skipped"
+            and not (n["outcome"] == "not_found" and n["source"] in gaps)
+        ],
     }
+
+
+def web_address(url: str) -> str:
+    """'https://www.example.com/contact.html' -> 'example.com/contact.html'."""
+    rest = url.split("://", 1)[-1]
+    return link_label(url) + (rest[rest.index("/") :] if "/" in rest else "")
+
+
+def css_text(text: str) -> str:
+    """Text for a CSS string (a printed page's margin boxes): every character but ASCII letters
+    and digits as a CSS escape, so no quote, backslash or "</style" can end it."""
+    return "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}"
+                   for c in str(text))  # fmt: skip
 
 
 def diff(a: str, b: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
@@ -156,26 +197,20 @@ def _segments(tokens: list[str], flags: list[bool], words: list[int]) -> list[tu
 
 
 def _diff_of(f: dict) -> dict:
-    if f["status"] in ("mismatch", "variant") and f["canonical"] and f["found"]:
-        mine, theirs = diff(f["canonical"], f["found"])
+    """Only a wrong value is highlighted: a variant is right, written differently, and a
+    highlight there would read as a mistake."""
+    mine, theirs = f["canonical_text"], f["found_text"]
+    if f["status"] == "mismatch" and mine and theirs:
+        mine_parts, their_parts = diff(mine, theirs)
     else:
-        mine, theirs = [(f["canonical"], False)], [(f["found"], False)]
-    return {"canonical_parts": mine, "found_parts": theirs}
+        mine_parts, their_parts = [(mine, False)], [(theirs, False)]
+    return {"canonical_parts": mine_parts, "found_parts": their_parts}
 
 
 def grade(score: float | None) -> str:
     if score is None:
         return "none"
     return "good" if score >= GOOD else "fair" if score >= FAIR else "poor"
-
-
-def day(stamp: str) -> str:
-    """'2026-11-24T02:40:54+00:00' -> 'Nov 24, 2026'."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except (TypeError, ValueError):
-        return stamp or ""
-    return f"{moment:%b} {moment.day}, {moment.year}"
 
 
 def short_day(stamp: str) -> str:
@@ -214,7 +249,7 @@ def line_chart(history: list[dict], width: int = 640, height: int = 200) -> dict
         y = top + (height - top - bottom) * (100 - h["score"]) / 100
         label = short_day(h["started_at"]) if i % every == 0 or i == len(history) - 1 else ""
         points.append({"x": round(x, 1), "y": round(y, 1), "score": h["score"], "label": label,
-                       "run_id": h["run_id"]})  # fmt: skip
+                       "run_id": h["run_id"], "day": day(h["started_at"])})  # fmt: skip
     grid = [{"value": v, "y": round(top + (height - top - bottom) * (100 - v) / 100, 1)}
             for v in (0, 50, 100)]  # fmt: skip
     return {"width": width, "height": height, "left": left, "right": width - right,
@@ -223,7 +258,8 @@ def line_chart(history: list[dict], width: int = 640, height: int = 200) -> dict
 
 
 def _worst_first(b: dict) -> tuple:
-    return (b["score"] is None, b["score"] if b["score"] is not None else 0, b["name"].lower())
+    return (b["score"] is None, b["score"] if b["score"] is not None else 0, b["name"].lower(),
+            b["id"])  # fmt: skip
 
 
 def _summary(rows: list[dict]) -> dict:
@@ -234,4 +270,5 @@ def _summary(rows: list[dict]) -> dict:
         "urgent": sum(b["urgent"] for b in rows),
         "needs_work": sum(1 for s in scores if s < GOOD),
         "good": GOOD,
+        "gaps": sum(len(b["coverage"]["sources_missing"]) for b in rows),
     }

@@ -6,6 +6,7 @@ the owner's record has (match, variant, mismatch or missing; a field only the li
 cannot be checked and does not count). A business's score is the mean of its listings'
 accuracies, each weighted by its source's weight, times 100. Listings that were not checked
 (not found, blocked, an error) are left out of every score and listed with their reason.
+The pages of a business's own site count as one listing (reports.site), here as in the report.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from napaudit.auditor.fields import BY_NAME
 from napaudit.auditor.fields import JUDGED as JUDGED_FIELDS
 from napaudit.reports.config import Weights
 from napaudit.reports.load import StoredListing
+from napaudit.reports.site import merge_statuses, own_site_sources
 
 JUDGED = ("match", "variant", "mismatch", "missing")  # the owner's record has the field
 RIGHT = ("match", "variant")
@@ -47,10 +49,18 @@ class RunScores:
     def __init__(self, weights: Weights):
         self.weights = weights
         self.by_business: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0, 0])
+        self.own = own_site_sources(weights.catalog)
+        self.pages: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
 
     def add(self, business_id: str | None, source: str, outcome: str, statuses: dict) -> None:
         if not business_id:
             return
+        if source in self.own:  # one listing, once every page of the site is in
+            self.pages[business_id, source].append((outcome, dict(statuses)))
+            return
+        self._add(business_id, source, outcome, statuses)
+
+    def _add(self, business_id: str, source: str, outcome: str, statuses: dict) -> None:
         board = self.by_business[business_id]  # weighted sum, weight, checked, not, problems
         if outcome != "ok":
             board[3] += 1
@@ -65,6 +75,13 @@ class RunScores:
         board[4] += sum(1 for s in statuses.values() if s in ("mismatch", "missing"))
 
     def rows(self) -> list[dict]:
+        for (business_id, source), pages in self.pages.items():
+            ok = [statuses for outcome, statuses in pages if outcome == "ok"]
+            if ok:
+                self._add(business_id, source, "ok", merge_statuses(ok))
+            else:
+                self._add(business_id, source, pages[0][0], {})
+        self.pages.clear()
         return [
             {"business_id": business_id, "score": _round(100 * s / w) if w else None,
              "checked": checked, "not_checked": not_checked, "problems": problems}

@@ -147,6 +147,55 @@ def test_a_listing_no_longer_found_is_gone(store):
     assert "no longer has the listing" in b.gone[0].text and not b.unreachable
 
 
+def test_a_listing_found_again_after_it_was_gone_is_back(store):
+    record_run(store, ok(ACME, "yelp", YELP, **RIGHT))
+    gone = record_run(store, refused(ACME, "yelp", "not_found", "searched Acme Plumbing"))
+    back = record_run(store, ok(ACME, "yelp", YELP, **RIGHT))
+    b = only(store, gone, back)
+    assert [(s.source, s.listing_keys) for s in b.back] == [("yelp", [YELP])]
+    assert b.back[0].text == (
+        f"Listing back: Yelp shows this business again; it was not found in run {gone} "
+        "(searched Acme Plumbing)."
+    )
+    assert not b.reachable_again and not b.new_problems  # nothing else is news
+    assert b.counts()["back"] == 1
+
+
+def test_a_wrong_value_that_changed_to_another_wrong_value_is_reported(store):
+    old = record_run(store, ok(ACME, "yelp", YELP, **WRONG_PHONE))
+    new = record_run(store, ok(ACME, "yelp", YELP, **{**RIGHT, "phone": "312-555-0177"}))
+    b = only(store, old, new)
+    [c] = b.still_wrong
+    assert (c.field, c.before, c.now, c.found_before, c.found) == (
+        "phone",
+        "mismatch",
+        "mismatch",
+        "312-555-0199",
+        "312-555-0177",
+    )
+    assert c.text == (
+        "Still wrong, changed: Yelp now shows your phone as \u201c312-555-0177\u201d instead of "
+        f"\u201c(312) 555-0100\u201d; in run {old} it showed \u201c312-555-0199\u201d."
+    )
+    # Only written differently (the same number): not news.
+    same = record_run(store, ok(ACME, "yelp", YELP, **{**RIGHT, "phone": "(312) 555-0177"}))
+    assert not only(store, new, same).still_wrong
+
+
+def test_hours_are_said_in_words_in_changes(store):
+    hours = Record(**{**ACME.__dict__, "hours": "Mo-Fr 08:00-17:00"})
+    old = record_run(store, ok(hours, "yelp", YELP, **RIGHT, hours="Mo-Fr 08:00-17:00"),
+                     businesses=(hours,))  # fmt: skip
+    new = record_run(store, ok(hours, "yelp", YELP, **RIGHT, hours="Mo-Sa 08:00-17:00"),
+                     businesses=(hours,))  # fmt: skip
+    [c] = only(store, old, new).regressions
+    assert c.text == (
+        "Regression: Yelp shows your hours as \u201cMonday to Saturday, 8 am to 5 pm; closed on "
+        "Sunday\u201d instead of \u201cMonday to Friday, 8 am to 5 pm; closed on weekends\u201d; "
+        f"it was right in run {old}."
+    )
+
+
 def test_each_business_is_compared_with_its_own_previous_run(store):
     first = record_run(store, ok(ACME, "yelp", YELP, **RIGHT))
     bolt_right = {**RIGHT, "name": "Bolt Electric", "address": "9 Oak Ave", "zip": "60602",

@@ -152,3 +152,16 @@ def test_a_page_with_more_businesses_than_the_limit_says_how_many_were_left_out(
     assert "20 more businesses on the page were left out (--limit 10)" in capped.stderr
     whole = runner.invoke(cli, ["extract", str(page), "--limit", "0"])
     assert len(whole.stdout.splitlines()) == 30 and "left out" not in whole.stderr
+
+
+def test_the_report_csv_for_excel_too(runner, tmp_path):
+    db = tmp_path / "a.db"
+    assert (
+        runner.invoke(cli, ["compare", str(CLIENTS), str(LISTINGS), "--db", str(db)]).exit_code == 0
+    )
+    done = runner.invoke(cli, ["report", "--db", str(db), "--format", "csv", "--excel", "--out",
+                               str(tmp_path / "r")])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    path = tmp_path / "r" / "fixes.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert next(csv.reader(path.open(encoding="utf-8-sig")))[0] == "business_id"

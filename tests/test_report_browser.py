@@ -84,22 +84,28 @@ def test_business_page_lists_the_fixes_in_order(browser, report, tmp_path):
     logs = open_page(browser, report / "harbor-lane.html")
     assert [entry for entry in logs if entry["level"] == "SEVERE"] == []
     items = browser.find_elements(By.CSS_SELECTOR, "#fixes li.fix")
-    assert [li.find_element(By.CLASS_NAME, "rank").text for li in items] == list("123456789")
+    ranks = [li.find_element(By.CLASS_NAME, "rank").text for li in items]
+    assert ranks == [str(n) for n in range(1, 11)]
     tags = [[t.text.lower() for t in li.find_elements(By.CLASS_NAME, "tag")] for li in items]
-    assert tags[:2] == [["root cause", "urgent"], ["urgent"]]
+    assert tags[:2] == [["likely root cause", "urgent"], ["urgent"]]
+    assert tags[-2:] == [["important"], ["not listed", "important"]]
+    # The labels are in order: no important item before an urgent one.
+    classes = [next(t for t in tag if t in ("urgent", "important", "minor")) for tag in tags]
+    assert classes == sorted(classes, key=["urgent", "important", "minor"].index)
     sentences = [li.find_element(By.CLASS_NAME, "what").text for li in items]
     expected = [
-        "Fix it at the origin: Data Axle, https://www.expressupdate.com — change the phone "
-        "from (714) 555-0199 to (714) 555-0142.",
+        "Likely origin: Data Axle — change the phone from (714) 555-0199 to (714) 555-0142 at "
+        "expressupdate.com",
         "On MapQuest, change the phone from (714) 555-0199 to (714) 555-0142",
         "On ChamberofCommerce.com, change the phone",
         "On Local.com, change the phone",
         "On MerchantCircle, change the phone",
-        "On Yelp (listing yelp-harbor-2), change the name from <script>alert('xss')</script>",
-        "On Yellow Pages, change the street address from 1200 Harbor Blvd Ste 201 to "
-        "1200 Harbor Blvd, Suite 210 — fix it at https://adsolutions.yp.com/listings",
+        "On Yelp (listing 2 of 2), change the name from <script>alert('xss')</script>",
         "On YellowBot, change the phone",
         'On Hotfrog, change the name from =HYPERLINK("http://evil.example","click")',
+        "On Yellow Pages, change the street address from 1200 Harbor Blvd Ste 201 to "
+        "1200 Harbor Blvd, Suite 210 — fix it at adsolutions.yp.com",
+        "Get listed again on Better Business Bureau: the listing page is gone",
     ]
     assert len(sentences) == len(expected)
     for sentence, start in zip(sentences, expected, strict=True):
@@ -127,10 +133,10 @@ def test_portfolio_shows_clients_worst_first_and_links_to_their_pages(browser, r
     assert [entry for entry in logs if entry["level"] == "SEVERE"] == []
     rows = browser.find_elements(By.CSS_SELECTOR, "table.portfolio tbody tr")
     cells = [[c.text for c in row.find_elements(By.CSS_SELECTOR, "th, td")] for row in rows]
-    assert [(c[0].split("\n")[0], c[1], c[2], c[3]) for c in cells] == [
-        ("Mesa Verde Plumbing, LLC", "71", "2", "▼ -17.6"),
-        ("Harbor Lane Dental", "89", "8", "▼ -7.2"),
-        ("The Copper Kettle", "100", "0", "▲ +7.1"),
+    assert [(c[0].split("\n")[0], c[1], c[2], c[3], c[4]) for c in cells] == [
+        ("Mesa Verde Plumbing, LLC", "71", "2", "0 of 1", "▼ -17.6"),
+        ("Harbor Lane Dental", "89", "8", "1 of 10", "▼ -7.2"),
+        ("The Copper Kettle", "100", "0", "0 of 2", "▲ +7.1"),
     ]
     screenshot(browser, "portfolio", tmp_path)
     browser.find_element(By.LINK_TEXT, "Harbor Lane Dental").click()

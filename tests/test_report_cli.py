@@ -41,6 +41,28 @@ def test_html_writes_a_page_per_business_and_the_portfolio(db, tmp_path):
     assert all(Path(line).is_file() for line in result.stdout.splitlines())
 
 
+def test_the_default_folder_sits_beside_the_database(db, tmp_path):
+    """Run from another folder (cron's, a shell's), the report still goes beside the database
+    it reports on."""
+    folder = tmp_path / "clients" / "acme"
+    folder.mkdir(parents=True)
+    copy = folder / "acme.db"
+    copy.write_bytes(db.read_bytes())
+    result = run("--db", str(copy), "--business", "harbor-lane")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [str(folder / "napaudit-report" / "harbor-lane.html")]
+    assert not (tmp_path / "napaudit-report").exists()  # not in the working folder
+    assert "napaudit-report/ beside the database" in run("--help").output
+
+
+def test_pdf_without_chromium_is_an_environment_error(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("NAPAUDIT_CHROMIUM", "no-such-chromium")
+    result = run("--db", str(db), "--out", str(tmp_path / "out"), "--format", "pdf")
+    assert result.exit_code == 4
+    assert result.stderr.strip() == "Error: $NAPAUDIT_CHROMIUM=no-such-chromium: no such program"
+    assert not (tmp_path / "out").exists()
+
+
 def test_one_business(db, tmp_path):
     for fmt, name in (("html", "harbor-lane.html"), ("csv", "harbor-lane.csv"),
                       ("json", "harbor-lane.json")):  # fmt: skip
@@ -55,23 +77,27 @@ def test_csv_one_row_per_fix_and_safe_in_a_spreadsheet(db, tmp_path):
     assert result.exit_code == 0, result.output
     with open(result.stdout.strip(), encoding="utf-8", newline="") as stream:
         rows = [r for r in csv.DictReader(stream) if r["business_id"] == "harbor-lane"]
-    assert [(r["rank"], r["kind"], r["source"], r["field"]) for r in rows] == [
-        ("1", "root_cause", "data-axle", "phone"),
-        ("2", "fix", "mapquest", "phone"),
-        ("3", "fix", "chamberofcommerce", "phone"),
-        ("4", "fix", "local-com", "phone"),
-        ("5", "fix", "merchantcircle", "phone"),
-        ("6", "fix", "yelp", "name"),
-        ("7", "fix", "yellowpages", "address"),
-        ("8", "fix", "yellowbot", "phone"),
-        ("9", "fix", "hotfrog", "name"),
+    # Urgent first (the likely root cause heads its class), then important: a wrong suite, and
+    # BBB's listing page that is gone (a get-listed item).
+    assert [(r["rank"], r["kind"], r["source"], r["field"], r["severity"]) for r in rows] == [
+        ("1", "root_cause", "data-axle", "phone", "high"),
+        ("2", "fix", "mapquest", "phone", "high"),
+        ("3", "fix", "chamberofcommerce", "phone", "high"),
+        ("4", "fix", "local-com", "phone", "high"),
+        ("5", "fix", "merchantcircle", "phone", "high"),
+        ("6", "fix", "yelp", "name", "high"),
+        ("7", "fix", "yellowbot", "phone", "high"),
+        ("8", "fix", "hotfrog", "name", "high"),
+        ("9", "fix", "yellowpages", "address", "medium"),
+        ("10", "gap", "bbb", "", "medium"),
     ]
-    root, hotfrog, yellowbot = rows[0], rows[8], rows[7]
+    root, hotfrog, yellowbot = rows[0], rows[7], rows[6]
     assert (root["from"], root["to"], root["fix_url"]) == (
         "(714) 555-0199",
         "(714) 555-0142",
         "https://www.expressupdate.com",
     )
+    assert root["evidence"].startswith("Why likely: ChamberofCommerce.com, Local.com, MapQuest")
     assert {r["root_cause_origin"] for r in rows[:5]} == {"data-axle"}
     # Scraped text that a spreadsheet would run as a formula is neutralized with a quote.
     assert hotfrog["from"] == '\'=HYPERLINK("http://evil.example","click")'
@@ -90,6 +116,8 @@ def test_json_validates_against_the_shipped_schema(db, tmp_path):
     harbor = {b["id"]: b for b in data["businesses"]}["harbor-lane"]
     assert harbor["root_causes"][0]["origin"] == "data-axle"
     assert [d["source"] for d in harbor["duplicates"]] == ["yelp"]
+    assert harbor["root_causes"][0]["likely"] is True
+    assert harbor["coverage"]["sources_missing"] == ["bbb"]
     assert [n["outcome"] for n in harbor["not_checked"]] == ["not_found", "blocked"]
     assert [h["run_id"] for h in harbor["history"]] == [1, 2]
 
@@ -126,12 +154,12 @@ def test_config_file_changes_the_ranking(db, tmp_path):
 
 
 def test_napaudit_toml_in_the_working_folder_is_read(db, tmp_path):
-    (tmp_path / "napaudit.toml").write_text("[severity]\nhigh = 0.001\n", encoding="utf-8")
-    run("--db", str(db), "--out", str(tmp_path), "--format", "json", "--business", "mesa-verde")
-    data = json.loads((tmp_path / "mesa-verde.json").read_text(encoding="utf-8"))
+    (tmp_path / "napaudit.toml").write_text("[sources]\nyellowbot = 10\n", encoding="utf-8")
+    run("--db", str(db), "--out", str(tmp_path), "--format", "json", "--business", "harbor-lane")
+    data = json.loads((tmp_path / "harbor-lane.json").read_text(encoding="utf-8"))
     assert data["weights"]["config"] == "napaudit.toml"
-    # Manta's missing hours (low) now outrank its wrong ZIP and website (high).
-    assert [f["field"] for f in data["businesses"][0]["fixes"]][0] == "hours"
+    # YellowBot's wrong phone (10 x 3 x shared by 5 = 150) now comes right after the root cause.
+    assert [f["source"] for f in data["businesses"][0]["fixes"]][:2] == ["data-axle", "yellowbot"]
 
 
 def _arguments(case: str, folder: Path) -> list[str]:

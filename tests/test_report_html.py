@@ -98,31 +98,37 @@ def test_scraped_text_is_escaped(pages):
 def test_business_page_says_what_to_fix_in_order(pages):
     text = text_of(pages["harbor-lane.html"])
     expected = [
-        "Fix it at the origin: Data Axle, https://www.expressupdate.com — change the phone "
-        "from (714) 555-0199 to (714) 555-0142",
+        "Likely origin: Data Axle — change the phone from (714) 555-0199 to (714) 555-0142 at "
+        "expressupdate.com",
+        "Why likely: ChamberofCommerce.com, Local.com, MapQuest, MerchantCircle and YellowBot "
+        "show the same wrong phone; Data Axle supplies all 5",
         "On MapQuest, change the phone from (714) 555-0199 to (714) 555-0142 — fix it at "
-        "https://www.mapquest.com/my-business",
+        "mapquest.com. Same wrong phone as at the likely origin, Data Axle",
         "On ChamberofCommerce.com, change the phone",
         "On Local.com, change the phone",
         "On MerchantCircle, change the phone from 714-555-0199",
-        "On Yelp (listing yelp-harbor-2), change the name",
-        "On Yellow Pages, change the street address from 1200 Harbor Blvd Ste 201 to "
-        "1200 Harbor Blvd, Suite 210 — fix it at https://adsolutions.yp.com/listings",
+        "On Yelp (listing 2 of 2), change the name",
         "On YellowBot, change the phone from +1 714 555 0199",
         "On Hotfrog, change the name",
+        "On Yellow Pages, change the street address from 1200 Harbor Blvd Ste 201 to "
+        "1200 Harbor Blvd, Suite 210 — fix it at adsolutions.yp.com",
+        "Get listed again on Better Business Bureau: the listing page is gone — add the business "
+        "at bbb.org",
     ]
     positions = [text.index(sentence) for sentence in expected]
     assert positions == sorted(positions)
     assert "Listing accuracy: 89 out of 100" in text
     assert "▼ -7.2 since the last check (96)" in text
+    assert "The score covers the 10 listings checked" in text
+    assert "Sites that do not list you are not in it" in text
 
 
 @pytest.mark.parametrize(
     "section, content",
     [
-        ("Duplicate listings", "Yelp shows this business 2 times: yelp-harbor, yelp-harbor-2"),
+        ("Duplicate listings", "Yelp shows this business 2 times: listing 1 of 2, listing 2 of 2"),
         ("Not checked", "Tripadvisor The site refused the check HTTP 403 from tripadvisor.com"),
-        ("Not checked", "Better Business Bureau No listing found"),
+        ("What to fix first", "Not listed Important Get listed again on Better Business Bureau"),
         ("Score over time", "run 1"),
         ("Accuracy by detail", "phone 74%"),
     ],
@@ -130,6 +136,14 @@ def test_business_page_says_what_to_fix_in_order(pages):
 def test_business_page_sections(pages, section, content):
     text = text_of(pages["harbor-lane.html"])
     assert section in text and content in text
+
+
+def test_chart_values_are_in_a_table_screen_readers_read(pages):
+    html = pages["harbor-lane.html"]
+    assert '<svg class="bars"' in html and 'aria-hidden="true"' in html
+    text = text_of(html)
+    assert "Accuracy of each detail across the checked listings Detail Shown correctly" in text
+    assert "phone 74%" in text and re.search(r"Score in each check .* \(run 1\) 96", text)
 
 
 def test_the_differing_part_is_highlighted(pages):
@@ -140,6 +154,18 @@ def test_the_differing_part_is_highlighted(pages):
     assert '(714) 555-<mark class="theirs">0199</mark>' in html
 
 
+def test_values_judged_correct_are_not_highlighted(pages):
+    html = pages["harbor-lane.html"]
+    rows = re.findall(r'<tr class="st-variant">.*?</tr>', html, re.S)
+    assert rows and not any("<mark" in row for row in rows)
+
+
+def test_hours_are_shown_in_words(pages):
+    text = text_of(pages["mesa-verde.html"])
+    assert "add the hours Monday to Friday, 7 am to 6 pm; closed on weekends" in text
+    assert "Mo-Fr" not in text.replace("Mo-Fr 07:00-18:00 ≠", "")
+
+
 def test_portfolio_lists_clients_worst_first_with_links(pages):
     html = pages["index.html"]
     links = re.findall(r'<a href="([\w-]+\.html)">([^<]+)</a>', html)
@@ -147,9 +173,16 @@ def test_portfolio_lists_clients_worst_first_with_links(pages):
                      ("harbor-lane.html", "Harbor Lane Dental"),
                      ("copper-kettle.html", "The Copper Kettle")]  # fmt: skip
     text = text_of(html)
-    assert "Mesa Verde Plumbing, LLC Phoenix, AZ 71 2 ▼ -17.6 1 0" in text
-    assert "Harbor Lane Dental Costa Mesa, CA 89 8 ▼ -7.2 10 2" in text
-    assert "The Copper Kettle San Francisco, CA 100 0 ▲ +7.1 2 0" in text
+    # Each client with its address (two clients may share a name), score, urgent fixes, sites
+    # not listing it, trend, listings checked and not checked.
+    assert (
+        "Mesa Verde Plumbing, LLC 4410 N. Central Ave, Phoenix, AZ 71 2 0 of 1 ▼ -17.6 1 0" in text
+    )
+    assert (
+        "Harbor Lane Dental 1200 Harbor Blvd, Suite 210, Costa Mesa, CA 89 8 1 of 10 ▼ -7.2 10 1"
+        in text
+    )
+    assert "The Copper Kettle 570 Fourth St, San Francisco, CA 100 0 0 of 2 ▲ +7.1 2 0" in text
 
 
 def test_one_run_one_business_has_no_history_chart_and_no_portfolio_link(tmp_path):
@@ -188,8 +221,8 @@ def test_a_business_with_no_listing_checked_says_so(tmp_path):
     compare(tmp_path / "n.db", clients, listings)
     write_report(tmp_path / "n.db", tmp_path / "out", "html")
     text = text_of((tmp_path / "out" / "unseen.html").read_text(encoding="utf-8"))
-    assert "Listing accuracy: —" in text
-    assert "Nothing to rank yet: no listing of this business was checked." in text
+    assert "Listing accuracy: not measured" in text
+    assert "Nothing to rank: no site could be searched or checked for this business" in text
     assert "every checked listing shows your details correctly" not in text
     index = text_of((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))
-    assert index.index("Seen Cafe") < index.index("Unseen Cafe not checked")
+    assert index.index("Seen Cafe") < index.index("Unseen Cafe not measured")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from fixtures.report.scenario import store_from_text
@@ -61,8 +62,14 @@ def order(fixes) -> list[tuple[str, str, str]]:
     [
         pytest.param(
             [("cylex", {"phone": WRONG_PHONE}), ("foursquare", {"hours": "Mo-Fr 09:00-17:00"})],
-            [("fix", "foursquare", "hours"), ("fix", "cylex", "phone")],
-            id="aggregator-error-above-small-directory-error",  # 9*2*5=90 > 2*3*1=6
+            [("fix", "cylex", "phone"), ("fix", "foursquare", "hours")],
+            id="urgent-before-important-whatever-the-priority",  # 2*3*1=6 < 9*2*5=90
+        ),
+        pytest.param(
+            [("yelp", {"hours": ""}), ("cylex", {"phone": WRONG_PHONE}),
+             ("google", {"address": NO_SUITE})],
+            [("fix", "cylex", "phone"), ("fix", "google", "address"), ("fix", "yelp", "hours")],
+            id="no-minor-before-an-urgent",  # minor 10 and 9 both above urgent 6 by priority
         ),
         pytest.param(
             [("yelp", {"address": NO_SUITE, "phone": WRONG_PHONE})],
@@ -95,6 +102,13 @@ def order(fixes) -> list[tuple[str, str, str]]:
             id="same-wrong-phone-on-five-sources-traced-to-data-axle",
         ),
         pytest.param(
+            [("google", {"address": "1200 Harbor Blvd, Suite 201"}),
+             ("n49", {"hours": "Mo-Fr 09:00-17:00"}), ("cylex", {"hours": "Mo-Fr 09:00-17:00"})],
+            [("root_cause", "cylex", "hours"), ("fix", "google", "address"),
+             ("fix", "n49", "hours")],  # Cylex's own listing is fixed by the root cause
+            id="a-root-cause-sits-first-within-its-class",  # 2*2*1*2=8 < Google's 10*2=20
+        ),
+        pytest.param(
             [("yellowpages", {"zip": "92627"}), ("superpages", {"zip": "92627"})],
             [("root_cause", "yellowpages", "zip"), ("fix", "superpages", "zip")],
             id="a-source-showing-the-value-and-feeding-the-other-is-the-origin",
@@ -110,7 +124,7 @@ def order(fixes) -> list[tuple[str, str, str]]:
             id="variants-without-severity-need-no-fix",
         ),
     ],
-)
+)  # fmt: skip
 def test_ranking(tmp_path, rows, expected):
     assert order(ranked(tmp_path, listings(*rows))) == expected
 
@@ -142,13 +156,23 @@ def test_root_cause_names_the_aggregator_and_prices_the_spread(tmp_path):
     # MapQuest: weight 5 x high 3 x reach 1 x shared by 5.
     assert (mapquest.priority, mapquest.root_cause) == (75, "data-axle")
     assert all(f.root_cause == "data-axle" for f in fixes)
-    text = build(load_snapshot(tmp_path / "cases.db"), Weights(load_catalog()))
-    first = text["businesses"][0]["fixes"][0]["text"]
-    assert first.startswith(
-        "Fix it at the origin: Data Axle, https://www.expressupdate.com — change the phone "
-        "from (714) 555-0199 to (714) 555-0142."
+    fix = build(load_snapshot(tmp_path / "cases.db"), Weights(load_catalog()))
+    first = fix["businesses"][0]["fixes"][0]
+    # napaudit infers the origin: the sentence says "likely" and the evidence is shown.
+    assert first["text"] == (
+        "Likely origin: Data Axle — change the phone from (714) 555-0199 to (714) 555-0142 at "
+        "expressupdate.com"
     )
-    assert "Data Axle supplies 5 of them" in first
+    evidence = first["evidence"]
+    assert evidence["supplied_by_origin"] == sorted(DATA_AXLE_FED)
+    assert (evidence["basis"], evidence["first_seen_run"]) == ("feeds", 1)
+    assert re.fullmatch(
+        r"Why likely: ChamberofCommerce\.com, Local\.com, MapQuest, MerchantCircle and YellowBot "
+        r"show the same wrong phone; Data Axle supplies all 5, as listing services publish; "
+        r"napaudit cannot see Data Axle's own record\. First seen \w{3} \d+, \d{4} \(run 1\) on "
+        r"ChamberofCommerce\.com, Local\.com, MapQuest, MerchantCircle and YellowBot\.",
+        evidence["text"],
+    ), evidence["text"]
 
 
 def test_without_a_common_feeder_the_origin_is_where_the_value_showed_first(tmp_path):
@@ -159,6 +183,7 @@ def test_without_a_common_feeder_the_origin_is_where_the_value_showed_first(tmp_
     assert order(fixes) == [("root_cause", "n49", "phone"), ("fix", "bbb", "phone")]
     root, bbb = fixes
     assert (root.basis, root.first_seen_run) == ("first_seen", 1)
+    assert root.evidence.first_on == ("n49",) and root.evidence.sources == ("bbb", "n49")
     assert bbb.priority == 6 * 3 * 1 * 2  # BBB's weight x high x reach x shown on two sources
     assert bbb.root_cause == "n49"
 
@@ -192,8 +217,15 @@ def test_fix_sentences_say_what_to_change_and_where(tmp_path):
     fixes = build(load_snapshot(db), Weights(load_catalog()))["businesses"][0]["fixes"]
     assert [f["text"] for f in fixes] == [
         "On Yellow Pages, change the phone from (714) 555-0199 to (714) 555-0142 — fix it at "
-        "https://adsolutions.yp.com/listings",
-        "On your own website, add the hours Mo-Fr 08:00-17:00 — fix it in your website's editor",
+        "adsolutions.yp.com",
         "On acme-directory, change the street address from 1200 Harbor Blvd, Suite 201 to "
         "1200 Harbor Blvd, Suite 210",
+        "On your own website, add the hours Monday to Friday, 8 am to 5 pm; closed on weekends "
+        "— fix it in your website's editor",
     ]
+    # The link shows the site's name; it goes to the page where the owner fixes the listing.
+    link = next(p for p in fixes[0]["parts"] if p["role"] == "url")
+    assert (link["text"], link["href"]) == (
+        "adsolutions.yp.com",
+        "https://adsolutions.yp.com/listings",
+    )

@@ -88,7 +88,16 @@ def test_listings_not_checked_are_excluded_and_listed_with_their_reason(tmp_path
         ("manta", "error", "timed out after 20 s"),
         ("yelp", "blocked", "HTTP 403: the site refused the crawler"),
     ]
-    assert not [f for f in after["fixes"] if f["source"] in ("yelp", "bbb", "manta")]
+    # Blocked and failed are neither right nor wrong; a listing page that is gone is a gap.
+    assert not [f for f in after["fixes"] if f["source"] in ("yelp", "manta")]
+    assert [(f["kind"], f["action"]) for f in after["fixes"] if f["source"] == "bbb"] == [
+        ("gap", "get_listed")
+    ]
+    assert after["coverage"] == {
+        "listings_checked": 2, "sources_listed": 2, "sources_searched": 3,
+        "sources_missing": ["bbb"], "not_found": 1, "could_not_check": 2, "not_searched": 0,
+        "total": 5,
+    }  # fmt: skip
 
 
 def test_a_business_with_nothing_checked_has_no_score(tmp_path):

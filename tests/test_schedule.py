@@ -35,6 +35,13 @@ def here(tmp_path, monkeypatch):
     return tmp_path
 
 
+def unit(here: Path) -> str:
+    """The unit name napaudit gives the schedule of here/clients.csv."""
+    from napaudit.schedule_cli import job_name
+
+    return job_name(here / "clients.csv")
+
+
 def installed(here: Path) -> list[str]:
     path = here / "bin" / "crontab.txt"
     return path.read_text().splitlines() if path.exists() else []
@@ -52,7 +59,7 @@ def test_cron_line_has_absolute_paths_this_napaudit_and_a_log(runner, here):
     assert Path(command[0]).parent == Path(sys.executable).absolute().parent
     assert command[1:] == ["batch", str(here / "clients.csv"), "--db", str(here / "runs.db"),
                            "--notify", "https://hooks.test/a%20b"]  # fmt: skip
-    assert f">> {here / 'runs-batch.log'} 2>&1 # napaudit-clients: {here / 'clients.csv'}" in line
+    assert f">> {here / 'runs-batch.log'} 2>&1 # {unit(here)}: {here / 'clients.csv'}" in line
     assert installed(here) == []  # printed only
 
 
@@ -111,7 +118,7 @@ def test_systemd_units_are_printed(runner, here):
                                       "--systemd", "--db", "runs.db"])  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert f"# {here / 'units' / 'napaudit-clients.service'}" in out
+    assert f"# {here / 'units' / (unit(here) + '.service')}" in out
     assert f"WorkingDirectory={here}\n" in out
     exe = Path(sys.executable).absolute().parent / "napaudit"
     assert (f"ExecStart={exe} batch {here / 'clients.csv'} --db {here / 'runs.db'}\n") in out
@@ -125,19 +132,57 @@ def test_systemd_install_writes_the_units_once(runner, here):
     first = runner.invoke(schedule, args)
     assert first.exit_code == 0, first.output
     units = here / "units"
-    assert sorted(p.name for p in units.iterdir()) == [
-        "napaudit-clients.service", "napaudit-clients.timer"
-    ]  # fmt: skip
-    service = (units / "napaudit-clients.service").read_text()
+    name = unit(here)
+    assert sorted(p.name for p in units.iterdir()) == [f"{name}.service", f"{name}.timer"]
+    service = (units / f"{name}.service").read_text()
     assert "--notify https://h.test/x\n" in service
-    assert f"Wrote {units / 'napaudit-clients.timer'}" in first.stdout
+    assert f"Wrote {units / (name + '.timer')}" in first.stdout
     assert ("systemctl --user daemon-reload && systemctl --user enable --now "
-            "napaudit-clients.timer") in first.stdout  # fmt: skip
+            f"{name}.timer") in first.stdout  # fmt: skip
     again = runner.invoke(schedule, args)
-    assert f"Unchanged {units / 'napaudit-clients.service'}" in again.stdout
+    assert f"Unchanged {units / (name + '.service')}" in again.stdout
     assert installed(here) == []
 
 
 def test_a_bad_notify_target_exits_2(runner, here):
     result = runner.invoke(schedule, ["--weekly", "clients.csv", "--notify", "ftp://x.test/y"])
     assert result.exit_code == 2 and "use a webhook URL" in result.output
+
+
+def test_two_folders_with_a_clients_file_each_get_two_units(runner, here, monkeypatch):
+    """Agency A and agency B both keep a clients.csv: installing B's must not replace A's."""
+    names = []
+    for agency in ("agency-a", "agency-b"):
+        folder = here / agency
+        folder.mkdir()
+        (folder / "clients.csv").write_text("id,name\nacme,Acme Plumbing\n")
+        monkeypatch.chdir(folder)
+        result = runner.invoke(schedule, ["--weekly", "clients.csv", "--systemd", "--install"])
+        assert result.exit_code == 0, result.output
+        names.append(unit(folder))
+    assert names[0] != names[1] and all(n.startswith("napaudit-clients-") for n in names)
+    written = sorted(p.name for p in (here / "units").iterdir())
+    assert written == sorted(f"{n}.{kind}" for n in names for kind in ("service", "timer"))
+    # The same folder always gets the same name: installing again changes nothing.
+    again = runner.invoke(schedule, ["--weekly", "clients.csv", "--systemd", "--install"])
+    assert again.output.count("Unchanged") == 2
+
+
+def test_install_replaces_a_line_installed_under_the_name_without_a_folder_hash(runner, here):
+    earlier = f"0 5 * * 1 cd {here} && napaudit batch x # napaudit-clients: {here / 'clients.csv'}"
+    (here / "bin" / "crontab.txt").write_text(f"MAILTO=me\n{earlier}\n")
+    result = runner.invoke(schedule, ["--weekly", "clients.csv", "--install"])
+    assert result.exit_code == 0, result.output
+    assert installed(here) == ["MAILTO=me", result.stdout.strip()]
+
+
+def test_install_names_a_unit_left_from_the_name_without_a_folder_hash(runner, here):
+    units = here / "units"
+    units.mkdir()
+    (units / "napaudit-clients.service").write_text(
+        f"[Unit]\nDescription=napaudit weekly batch of {here / 'clients.csv'}\n"
+    )
+    result = runner.invoke(schedule, ["--weekly", "clients.csv", "--systemd", "--install"])
+    assert result.exit_code == 0, result.output
+    assert (f"An earlier unit runs the same clients file: {units / 'napaudit-clients.service'}; "
+            "stop it with systemctl --user disable --now napaudit-clients.timer") in result.stderr  # fmt: skip
