@@ -40,7 +40,8 @@ def json_option(func):
 def report_dir_option(func):
     return click.option(
         "--report", "report_dir", type=click.Path(file_okay=False), default=DEFAULT_OUT,
-        show_default=True, help="Folder for the HTML report written at the end.",
+        show_default="napaudit-report/ beside the database",
+        help="Folder for the HTML report written at the end.",
     )(func)  # fmt: skip
 
 

@@ -31,7 +31,10 @@ class Progress:
         waiting = self.expected.get(listing.business_id)
         if waiting is None:
             return
-        self.outcomes[listing.business_id][listing.outcome] += 1
+        # a page fetched that shows no business is stored as not found (spiders.pipelines):
+        # counted the same way here, so this line and the summary agree
+        outcome = "not_found" if listing.outcome == "ok" and not listing.found else listing.outcome
+        self.outcomes[listing.business_id][outcome] += 1
         key = listing.source if self.by_source else listing.url
         if key in waiting:
             waiting.discard(key)
