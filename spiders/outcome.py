@@ -91,10 +91,14 @@ def from_failure(failure: Failure) -> tuple[str, str]:
         return from_response(exc.response.status, exc.response.text)
     if isinstance(exc, (net.TimeoutError, net.TCPTimedOutError)) or "Timeout" in name:
         return ERROR, "timed out"
-    if isinstance(exc, net.DNSLookupError):
+    # Scrapy 2.13+ wraps Twisted's errors in its own (DownloadConnectionRefusedError...): the
+    # kind is read from the name, whichever library raised it.
+    if isinstance(exc, net.DNSLookupError) or "DNSLookup" in name or "CannotResolve" in name:
         return ERROR, "DNS lookup failed: no such host"
     if "SSL" in name or "TLS" in name or "certificate" in text.lower():
         return ERROR, f"TLS error ({name})"
-    if isinstance(exc, (net.ConnectionRefusedError, net.ConnectError, net.ConnectionLost)):
+    if isinstance(exc, net.ConnectionRefusedError) or "ConnectionRefused" in name:
+        return ERROR, "connection failed (refused: nothing answers at that address)"
+    if isinstance(exc, (net.ConnectError, net.ConnectionLost)) or "Connection" in name:
         return ERROR, f"connection failed ({name})"
     return ERROR, f"{name}: {text[:200]}" if text else name
