@@ -59,6 +59,7 @@ class StoredListing:
     match_score: float | None
     normalized_json: str = ""  # parsed only when needed: most listings never are
     findings: dict[str, Finding] = field(default_factory=dict)
+    provenance: str = ""  # where the source got what it shows (Overture: Meta's data...)
 
     @property
     def checked(self) -> bool:
@@ -151,7 +152,8 @@ class History:
         the businesses of run `last` (their listings in earlier runs are their history)."""
         rows = self._rows(
             "SELECT rl.run_id, rl.source, rl.listing_key, rl.url, rl.business_id, rl.check_id, "
-            "rl.linked_by, rl.match_score, rl.outcome, rl.outcome_reason, l.normalized "
+            "rl.linked_by, rl.match_score, rl.outcome, rl.outcome_reason, l.normalized, "
+            "l.provenance "
             "FROM run_listings rl LEFT JOIN listings l ON l.source = rl.source "
             "AND l.listing_key = rl.listing_key AND l.version = rl.version "
             "WHERE rl.run_id <= ? AND rl.business_id IN "
@@ -168,7 +170,7 @@ class History:
                 r["run_id"], r["source"] or "", r["listing_key"], r["url"] or "",
                 r["business_id"], r["outcome"] or "ok", r["outcome_reason"] or "",
                 r["linked_by"] or "", r["match_score"], r["normalized"] or "",
-                findings.get(r["check_id"], {}),
+                findings.get(r["check_id"], {}), r["provenance"] or "",
             ))  # fmt: skip
         return {run_id: dict(by_business) for run_id, by_business in out.items()}
 

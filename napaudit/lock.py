@@ -30,6 +30,12 @@ def lock_path(db_path: str | Path) -> Path:
 def run_lock(db_path: str | Path) -> Iterator[Path]:
     """Hold the database's lock for the block; raise LockHeld at once if another run has it."""
     path = lock_path(db_path)
+    try:  # a database in a folder not made yet: make it, as the database itself will be
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"{path.parent}: cannot create the folder ({exc.strerror})"
+        ) from None
     fd = _acquire(path)
     try:
         os.ftruncate(fd, 0)

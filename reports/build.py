@@ -253,6 +253,7 @@ def _listing(listing: StoredListing, weights: Weights, labels: dict) -> dict:
         ],
         "linked_by": listing.linked_by or None,
         "match_score": listing.match_score,
+        "provenance": getattr(listing, "provenance", "") or None,
         "accuracy": round(100 * value, 1) if value is not None else None,
         "fields": [_finding(listing.findings[f]) for f in order],
     }

@@ -86,3 +86,9 @@ def test_two_names_for_one_database_are_one_lock(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_database_in_a_folder_not_made_yet(tmp_path):
+    db = tmp_path / "clients" / "2026" / "n.db"
+    with run_lock(db) as path:
+        assert path.parent == db.parent and db.parent.is_dir()

@@ -49,3 +49,5 @@ def test_a_facebook_finding_and_a_bing_finding_come_from_overture_rows(audited):
         "where r.source = 'bing' and f.field = 'status'"
     ).fetchone()
     assert reason == ("the listing says the business is permanently closed", "high")
+    page = (audited.parent / "report" / "harbor-lane.html").read_text(encoding="utf-8")
+    assert "As shown in Overture (" in page and "from Meta (record ov-harbor-fb-record" in page
