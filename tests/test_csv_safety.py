@@ -87,6 +87,7 @@ def test_report_csv_quotes_every_cell(tmp_path):
          "fix_url", "listing_url", "root_cause", "text"), "x",
     )  # fmt: skip
     fix["from"] = "\u200b" + FORMULA + "\r\n-1"
+    fix["evidence"] = {"text": "Why likely: two sources show it"}
     data = {"businesses": [{"id": "b1", "name": "Acme\r@cmd", "fixes": [fix]}]}
     raw = write_csv(data, tmp_path / "fixes.csv").read_bytes().decode("utf-8")
     header, row = _rows(raw)
