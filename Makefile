@@ -32,7 +32,7 @@ pdf:
 	else echo "poppler-utils missing and not installable here: the PDF test skips"; fi
 
 # The wheel, installed into a fresh venv outside the checkout and run from a temporary folder
-# (python3.11, and 3.12 and 3.13 when the machine has them): what `pip install napaudit` gives.
+# (python3.11 and python3.13, when the machine has them): what `pip install napaudit` gives.
 wheel: install
 	.ci/check-wheel
 
