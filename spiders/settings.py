@@ -35,7 +35,11 @@ DOWNLOADER_MIDDLEWARES = {
     "napaudit.spiders.middlewares.PoliteRetryMiddleware": 550,
     # After the HTTP cache (900): API keys are added at send time only (spiders.keys).
     "napaudit.spiders.keys.ApiKeyMiddleware": 950,
+    # Last, closest to the wire: each fetch written to the WARC file NAPAUDIT_ARCHIVE names
+    # (--archive), keys redacted (spiders.archive); off while the setting is empty.
+    "napaudit.spiders.archive.ArchiveMiddleware": 960,
 }
+NAPAUDIT_ARCHIVE = ""
 
 ITEM_PIPELINES = {"napaudit.spiders.pipelines.AuditPipeline": 300}
 
