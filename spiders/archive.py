@@ -199,6 +199,9 @@ class ArchiveMiddleware:
             append_records(self.path, records)
             _started.add(self.path)
         except OSError as exc:  # the run stops, kept: --resume appends once there is room
+            self.crawler.stats.inc_value("napaudit/archive/unwritten")
+            if self.crawler.stats.get_value("napaudit/store_failed"):
+                return  # already stopping
             why = f"the archive {self.path} could not be written: {exc.strerror or exc}"
             self.crawler.stats.set_value("napaudit/store_failed", why)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_failed"))

@@ -2,16 +2,17 @@
 (`napaudit audit --replay FILE`; the crawl settings `replay_settings(FILE)` gives).
 
 The http, https, ftp and s3 download handlers are ReplayHandler, which answers from the file and
-has no code that opens a connection. A request is matched on its method, its URL (keys redacted
-as spiders.archive writes them, then canonicalized by w3lib: query arguments sorted, fragment
-dropped) and the SHA-256 of its body: two API searches POSTed to one endpoint are told apart by
-what they asked, and a body must be byte for byte the one archived. The answers to one request
-are given in the order archived (a 503, then the retry's 200), the last one again once they run
-out. A request the file does not answer fails with NotInArchive ("not in the archive FILE"):
-its listing is `error`, not checked, and nothing is fetched. A fetch that failed (a timeout, a
-refused connection) fails again with the same error. robots.txt comes from the file like any
-page. Politeness has nothing to wait for: replay_settings takes the retry backoff to zero (the
-command also drops the delay between requests).
+has no code that opens a connection, and the reactor's DNS resolver fails every lookup. A
+request is matched on its method, its URL (keys redacted as spiders.archive writes them, then
+canonicalized by w3lib: query arguments sorted, fragment dropped) and the SHA-256 of its body:
+two API searches POSTed to one endpoint are told apart by what they asked, and a body must be
+byte for byte the one archived. The answers to one request are given in the order archived (a
+503, then the retry's 200), the last one again once they run out. A request the file does not
+answer fails with NotInArchive ("not in the archive FILE"): its listing is `error`, not
+checked, and nothing is fetched. A fetch that failed (a timeout, a refused connection) fails
+again with the same error. robots.txt comes from the file like any page. Politeness has
+nothing to wait for: replay_settings takes the retry backoff to zero (the command also drops
+the delay between requests).
 
 Files from other tools: a response is paired with its request by WARC-Concurrent-To in either
 direction; one without a request counts as a GET with no body; revisit (deduplicated) records
@@ -44,9 +45,13 @@ from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
+from twisted.internet.defer import Deferred, fail
+from twisted.internet.error import DNSLookupError
+from twisted.internet.interfaces import IResolverSimple
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.limitreader import LimitReader
+from zope.interface import implementer
 
 REPLAY = "NAPAUDIT_REPLAY"  # crawl setting: the WARC file answering every request
 
@@ -95,7 +100,7 @@ class ReplayIndex:
 
     def _read(self) -> None:
         try:
-            limit = whole_length(self.path) or None
+            limit: int | None = whole_length(self.path)
         except ArchiveError:
             limit = None  # not gzipped per record: another tool's file, read as warcio can
         requests: dict[str, tuple[str, bytes]] = {}
@@ -103,7 +108,7 @@ class ReplayIndex:
         found: list[tuple[str, str, Answer]] = []
         with open(self.path, "rb") as f:
             # a record torn by a killed run is left out: it ends where whole_length says
-            records = ArchiveIterator(LimitReader(f, limit) if limit else f)
+            records = ArchiveIterator(f if limit is None else LimitReader(f, limit))
             for record in records:
                 kind, rid = record.rec_type, record.rec_headers.get_header("WARC-Record-ID")
                 if kind == "request" and record.http_headers:
@@ -115,7 +120,7 @@ class ReplayIndex:
                 for other in _concurrent(record):
                     links.setdefault(rid, set()).add(other)
                     links.setdefault(other, set()).add(rid)
-                if answer:
+                if answer is not None:
                     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
                     found.append((rid, uri, answer))
         if not found and not requests:
@@ -141,8 +146,10 @@ class ReplayIndex:
             chunked = (http.get_header("transfer-encoding") or "").lower() == "chunked"
             stream = ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream
             body = stream.read()
-        headers = Headers([(n, v.encode("latin-1", "replace")) for n, v in http.headers
-                           if n.lower() != "transfer-encoding"])  # fmt: skip
+        headers = Headers()
+        for name, value in http.headers:  # appended: a repeated header (Set-Cookie) stays whole
+            if name.lower() != "transfer-encoding":
+                headers.appendlist(name, value.encode("latin-1", "replace"))
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         status = int(http.get_statuscode() or 200)
         return cls(url=request.url, status=status, headers=headers, body=body,
@@ -216,8 +223,24 @@ class ReplayHandler(BaseDownloadHandler):
             raise replayed_error(answer.error, answer.message)
         return self.index.response(answer, request)
 
-    async def close(self) -> None:
-        pass
+
+@implementer(IResolverSimple)
+class NoNetworkResolver:
+    """A replay's DNS: every lookup fails, so not even a name is looked up on the network (a
+    middleware that resolves hosts before a request is sent gets a DNS failure)."""
+
+    def __init__(self, reactor):
+        self.reactor = reactor
+
+    @classmethod
+    def from_crawler(cls, crawler, reactor) -> NoNetworkResolver:
+        return cls(reactor)
+
+    def install_on_reactor(self) -> None:
+        self.reactor.installResolver(self)
+
+    def getHostByName(self, name: str, timeout=()) -> Deferred:  # noqa: N802 - Twisted's API
+        return fail(DNSLookupError(f"{name}: a replay looks up no host"))
 
 
 def replay_settings(path: str) -> dict:
@@ -227,6 +250,7 @@ def replay_settings(path: str) -> dict:
         REPLAY: os.path.abspath(path),
         ARCHIVE: "",
         "DOWNLOAD_HANDLERS": {scheme: handler for scheme in ("http", "https", "ftp", "s3")},
+        "TWISTED_DNS_RESOLVER": f"{__name__}.NoNetworkResolver",
         "NAPAUDIT_OPEN_DATA_REMOTE": False,  # DuckDB would read it over the network
         "RETRY_BACKOFF_BASE": 0.0,  # a retry is answered from the file: nothing to wait for
         "RETRY_BACKOFF_MAX": 0.0,

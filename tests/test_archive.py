@@ -30,7 +30,9 @@ from napaudit.spiders.outcome import from_failure
 from napaudit.spiders.replay import NotInArchive, ReplayHandler, ReplayIndex, replay_settings
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request
+from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 from warcio.archiveiterator import ArchiveIterator
 
@@ -272,7 +274,8 @@ def search(text: str, key: str = KEY) -> Request:
 
 
 def page(url: str, body: str, status: int = 200) -> HtmlResponse:
-    return HtmlResponse(url, status=status, body=body.encode(), headers={"X-Echo": KEY})
+    return HtmlResponse(url, status=status, body=body.encode(),
+                        headers={"X-Echo": KEY, "Set-Cookie": ["a=1", "b=2"]})  # fmt: skip
 
 
 def replay(handler: ReplayHandler, request: Request):
@@ -296,6 +299,7 @@ def test_replay_matches_method_url_and_body_and_gives_answers_in_order(tmp_path)
     deli = [replay(handler, search("deli", "another-key")) for _ in range(3)]
     assert [r.status for r in deli] == [503, 200, 200]  # in order, then the last again
     assert deli[1].text == "<p>Deli REDACTED</p>" and deli[1].headers["X-Echo"] == b"REDACTED"
+    assert deli[1].headers.getlist("Set-Cookie") == [b"a=1", b"b=2"]
     with pytest.raises(Exception) as failed:
         replay(handler, Request("https://slow.example/"))
     assert from_failure(Failure(failed.value)) == ("error", "timed out")  # as it failed then
@@ -305,10 +309,15 @@ def test_replay_matches_method_url_and_body_and_gives_answers_in_order(tmp_path)
         replay(handler, search("bakery", "another-key"))  # same URL, another body
 
 
-def test_replay_replaces_every_network_handler():
-    handlers = replay_settings("x.warc.gz")["DOWNLOAD_HANDLERS"]
+def test_replay_replaces_every_network_handler_and_resolves_no_name():
+    settings = replay_settings("x.warc.gz")
+    handlers = settings["DOWNLOAD_HANDLERS"]
     assert set(handlers) >= {"http", "https"}
     assert {h.rsplit(".", 1)[1] for h in handlers.values()} == {"ReplayHandler"}
+    resolver = load_object(settings["TWISTED_DNS_RESOLVER"]).from_crawler(None, reactor=None)
+    failure = resolver.getHostByName("www.yelp.com")
+    assert failure.result.check(DNSLookupError)
+    failure.addErrback(lambda _: None)
 
 
 def test_a_torn_last_record_is_cut_off_before_a_resume_appends(tmp_path):
@@ -326,6 +335,29 @@ def test_a_torn_last_record_is_cut_off_before_a_resume_appends(tmp_path):
                                              "request"]  # fmt: skip
     archive_fetches(path, [(Request("https://c.example/"), page("https://c.example/", "C"))])
     assert [(r[1], r[4]) for r in records(path)][-1] == ("https://c.example/", b"C")
+
+
+def test_an_archive_that_cannot_be_written_stops_the_run(tmp_path):
+    (tmp_path / "file").write_text("")
+    made = crawler(NAPAUDIT_ARCHIVE=str(tmp_path / "file" / "a.warc.gz"))  # under a file
+    stopped = []
+
+    class Engine:
+        async def close_spider_async(self, reason: str) -> None:
+            stopped.append(reason)
+
+    made.engine = Engine()
+    middleware = ArchiveMiddleware.from_crawler(made)
+    request = Request("https://a.example/")
+
+    async def fetch() -> None:  # in a running loop, as a crawl is
+        middleware.process_request(request)
+        middleware.process_response(request, page(request.url, "A"))
+        await asyncio.sleep(0)
+
+    asyncio.run(fetch())
+    assert stopped == ["archive_failed"]  # the run is kept as interrupted: --resume goes on
+    assert "a.warc.gz could not be written" in made.stats.get_value("napaudit/store_failed")
 
 
 def test_archive_and_replay_options_refuse_what_cannot_work(runner, tmp_path):
