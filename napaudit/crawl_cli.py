@@ -6,6 +6,7 @@ Scrapy is imported inside the commands, so that the other commands start without
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -60,6 +61,10 @@ def crawl_options(func):
                                                    "the database (for development)."),
         click.option("--resume", is_flag=True,
                      help="Continue an interrupted run of the same files where it stopped."),
+        click.option("--archive", type=click.Path(dir_okay=False), metavar="FILE",
+                     help="Keep the evidence: write every response fetched (and what was sent, "
+                          "API keys removed) to this WARC file (.warc.gz). A new run needs a new "
+                          "file; --resume appends to it."),
         click.option("--user-agent",
                      help="Say who is crawling (default: napaudit and its web page)."),
         click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
@@ -97,6 +102,9 @@ def _parse_settings(ctx, param, values: tuple[str, ...]) -> dict:
 
 @click.command(context_settings=CONTEXT)
 @crawl_options
+@click.option("--replay", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Judge from a WARC file written by --archive instead of the web: nothing is "
+                   "fetched, and a page that is not in the file is not checked.")  # fmt: skip
 def audit(**args) -> None:
     """Find each business's listings, crawl them and judge what they show.
 
@@ -112,6 +120,8 @@ def audit(**args) -> None:
       napaudit audit clients.csv
       napaudit audit clients.csv --sources yellowpages,bbb,manta
       napaudit audit clients.csv --listings listing_urls.csv --resume
+      napaudit audit clients.csv --archive 2026-12-02.warc.gz
+      napaudit audit clients.csv --replay 2026-12-02.warc.gz --db replayed.db
     """
     outcome = _run("audit", **args)
     raise SystemExit(outcome.exit_code)
@@ -147,10 +157,14 @@ def batch(targets: tuple[str, ...], **args) -> None:
 
 def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agent, delay,
          timeout, report_dir, settings=None, retries=None, as_json=False,
-         not_checked_code=EXIT_NOT_CHECKED):  # fmt: skip
+         not_checked_code=EXIT_NOT_CHECKED, archive=None, replay=None):  # fmt: skip
     from napaudit.auditing import AuditInputError, AuditStoreError, run_audit
     from napaudit.auditor.schema import StoreError
     from napaudit.spiders.crawl import CrawlOptions  # Scrapy loads only for the commands that crawl
+
+    _check_evidence_options(archive, replay, cache)
+    if replay:
+        delay = 0  # nobody to be polite to: every answer comes from the file
 
     options = CrawlOptions(
         user_agent=user_agent, delay=delay, timeout=timeout, retries=retries,
@@ -160,6 +174,7 @@ def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agen
     chosen = [s.strip() for s in sources.split(",") if s.strip()] if sources else None
     try:
         with run_lock(db_path):  # two runs on one database never overlap
+            settings = {**(settings or {}), **_evidence_settings(archive, replay, resume)}
             outcome = run_audit(clients, urls, db_path, options, resume=resume, sources=chosen,
                                 command=command, progress=not as_json and verbosity() >= 0,
                                 extra_settings=settings)  # fmt: skip
@@ -182,10 +197,63 @@ def _run(command: str, clients, urls, sources, db_path, cache, resume, user_agen
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print_summary(outcome, summary)
+    _say_evidence(outcome.stats, archive, replay)
     if not outcome.finished:
         raise SystemExit(EXIT_INTERRUPTED)
     outcome.exit_code = summary["exit_code"]
     return outcome
+
+
+def _check_evidence_options(archive: str | None, replay: str | None, cache: bool) -> None:
+    if archive and replay:
+        raise click.UsageError("--archive and --replay: a replay fetches nothing to archive")
+    if (archive or replay) and cache:
+        raise click.UsageError(
+            f"{'--archive' if archive else '--replay'} and --cache: pages answered from the "
+            "cache are " + ("not fetched, so not archived" if archive else "not the archive's")
+        )
+
+
+def _evidence_settings(archive: str | None, replay: str | None, resume: bool) -> dict:
+    """The crawl settings of --archive (every fetch written to a WARC file) or --replay (every
+    request answered from one, the network never opened)."""
+    if not archive and not replay:
+        return {}
+    from napaudit.spiders.archive import ArchiveError, archive_settings, prepare_archive
+    from napaudit.spiders.replay import ReplayIndex, replay_settings
+
+    try:
+        if archive:
+            prepare_archive(archive, resume)
+            return archive_settings(archive)
+        index = ReplayIndex.load(replay)  # read now: a file that is no WARC stops here
+    except ArchiveError as exc:
+        raise InputProblem(str(exc)) from None
+    say(f"Replaying {replay} ({len(index)} answers archived): nothing is fetched.")
+    _stand_in_keys()
+    return replay_settings(replay)
+
+
+REPLAY_KEY = "napaudit-replay"  # sent nowhere: a replay answers from the file
+
+
+def _stand_in_keys() -> None:
+    """A replay needs no API key: each keyed source gets a stand-in, so that the answers the
+    archive holds are judged (and no real key is even read)."""
+    from napaudit.auditor.catalog import load_catalog
+
+    for source in load_catalog().values():
+        if source.key_env:
+            os.environ[source.key_env] = REPLAY_KEY
+
+
+def _say_evidence(stats: dict, archive: str | None, replay: str | None) -> None:
+    if archive:
+        done, failed = (stats.get(f"napaudit/archive/{k}", 0) for k in ("responses", "failures"))
+        say(f"Archived in {archive}: {done} responses, {failed} fetches that got none.")
+    missing = stats.get("napaudit/replay/not_in_archive", 0)
+    if replay and missing:
+        say(f"{missing} requests were not in {replay}: their pages are not checked.")
 
 
 def run_summary(outcome, db_path: str, report: Path | None, not_checked_code: int) -> dict:

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from napaudit.spiders.outcome import BLOCKED
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as net
@@ -148,6 +148,10 @@ class FetchPolicyMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler) -> FetchPolicyMiddleware:
+        if crawler.settings.get("NAPAUDIT_REPLAY"):
+            # a replay fetches nothing (spiders.replay answers from the archive, and resolves no
+            # name): the addresses were checked when the archive was made
+            raise NotConfigured("replaying an archive: nothing is fetched")
         middleware = cls(crawler.settings.getlist(SETTING))
         middleware.crawler = crawler
         return middleware

@@ -39,9 +39,13 @@ DOWNLOADER_MIDDLEWARES = {
     # middleware that rewrites addresses (the sample web's, 50), before robots.txt (100), so a
     # refused address costs no robots.txt request either.
     "napaudit.spiders.fetchpolicy.FetchPolicyMiddleware": 60,
+    # Last, closest to the wire: each fetch written to the WARC file NAPAUDIT_ARCHIVE names
+    # (--archive), keys redacted (spiders.archive); off while the setting is empty.
+    "napaudit.spiders.archive.ArchiveMiddleware": 960,
 }
 # Hosts that may be fetched even when private: "name", "1.2.3.4" or either with ":port".
 NAPAUDIT_ALLOW_HOSTS: list[str] = []
+NAPAUDIT_ARCHIVE = ""
 
 ITEM_PIPELINES = {"napaudit.spiders.pipelines.AuditPipeline": 300}
 

@@ -76,8 +76,11 @@ def test_a_long_page_that_mentions_captcha_is_still_a_page():
     [
         (error.TimeoutError(), "error", "timed out"),
         (error.DNSLookupError(), "error", "DNS lookup failed: no such host"),
-        (error.ConnectionRefusedError(), "error",
-         "connection failed (refused: nothing answers at that address)"),
+        (
+            error.ConnectionRefusedError(),
+            "error",
+            "connection failed (refused: nothing answers at that address)",
+        ),
         (
             IgnoreRequest("Forbidden by robots.txt"),
             "blocked",
