@@ -12,7 +12,7 @@ from pathlib import Path
 
 import chompjs
 import pytest
-from conftest import realdata
+from conftest import REALDATA, realdata
 from discovery import discover, listings
 from napaudit.sampleweb import mockapis
 from napaudit.spiders.sources.azuremaps import AzuremapsSpider
@@ -149,8 +149,13 @@ def test_google_new_refusals(body, outcome, words):
 # --- Google: Places API (Legacy), kept for projects that still have it ---------------------------
 
 
-@pytest.mark.parametrize("name", sorted(
-    p.name for p in (realdata("api", "google-places-api").glob("*.json"))))  # fmt: skip
+def _legacy_answers() -> list[str]:
+    """The recorded answers' names; one that skips the test (in load()) when they are absent."""
+    folder = REALDATA / "api" / "google-places-api"
+    return sorted(p.name for p in folder.glob("*.json")) or ["(real data absent)"]
+
+
+@pytest.mark.parametrize("name", _legacy_answers())
 def test_google_legacy_real_answers(name, monkeypatch):
     data = load("api", "google-places-api", name)
     spider = GoogleSpider()
