@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 
 from napaudit.auditor.fields import EXTRACTED
 from napaudit.auditor.identify import Identifier, Match, score_pair
@@ -110,13 +111,19 @@ def _assemble(listings, by_id, start: int, judged: list[Judged]) -> Iterator[Res
 
 def rank_candidates(business: Normalized, found: list[dict]) -> list[tuple[float, list[str], dict]]:
     """The businesses a page shows, each scored against `business`, best first."""
+    return [(score, evidence, values) for score, evidence, values, _ in _ranked(business, found)]
+
+
+def _ranked(business: Normalized, found: list[dict]) -> list[tuple]:
+    """rank_candidates, each with its candidate normalized: (score, evidence, values, listing)."""
     scored = []
     for values in found:
         record = Record(id="", business_id=business.record.id,
                         **{f: values.get(f) or "" for f in EXTRACTED})  # fmt: skip
         record.country = record.country or business.record.country
-        score, evidence = score_pair(business, normalize_record(record))
-        scored.append((score, evidence, values))
+        listing = normalize_record(record)
+        score, evidence = score_pair(business, listing)
+        scored.append((score, evidence, values, listing))
     return sorted(scored, key=lambda s: -s[0])
 
 
@@ -130,11 +137,12 @@ def page_listing(
     A page may show several businesses (a sidebar of others, a chain's locations): the one
     kept is the one that scores best against `business`, and its score is kept as evidence.
     """
-    score, evidence, values = rank_candidates(business, found)[0]
+    score, evidence, values, listing = _ranked(business, found)[0]
     record = Record(id=key or url, source=source, url=url, business_id=business.record.id,
                     **{f: values.get(f) or "" for f in EXTRACTED})  # fmt: skip
     record.country = record.country or business.record.country
-    listing = normalize_record(record)
+    # normalized once, when ranked: the values are the same, only the record's name differs
+    listing = replace(listing, record=record)
     match = Match(business.record.id, round(score, 3), business.record.id, evidence)
     normalized = json.dumps(listing.as_dict(), ensure_ascii=False)
     return Result(listing.record, normalized, match, business, [], fetched_at=fetched_at,

@@ -77,7 +77,15 @@ def main() -> int:
     parser.add_argument("--sources", help="comma-separated ids (default: every answerable one)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per answer")
     parser.add_argument("--no-resume-check", action="store_true")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a crawl setting passed on to napaudit batch (e.g. to compare)",
+    )
     args = parser.parse_args()
+    more = [arg for setting in args.set for arg in ("--set", setting)]
 
     sources = args.sources.split(",") if args.sources else answerable_sources()
     generated = businesses(args.businesses)
@@ -88,7 +96,7 @@ def main() -> int:
             print(f"{args.businesses:,} businesses x {len(sources)} sources: {', '.join(sources)}")
             (folder / "whole").mkdir()
             code, seconds, requests, peak = run_batch(web, clients, folder / "whole" / "a.db",
-                                                      sources)  # fmt: skip
+                                                      sources, *more)  # fmt: skip
             if code != 0:
                 print(f"the batch failed (exit {code})")
                 return 1
@@ -100,12 +108,12 @@ def main() -> int:
                 return 0
             (folder / "cut").mkdir()
             cut_db = folder / "cut" / "a.db"
-            code, s1, r1, _ = run_batch(web, clients, cut_db, sources,
+            code, s1, r1, _ = run_batch(web, clients, cut_db, sources, *more,
                                         cut_after=requests // 2)  # fmt: skip
             kept = len(stored(cut_db)[0])
             print(f"interrupted half-way: exit {code} after {s1:,.1f} s, {r1:,} requests, "
                   f"{kept:,} listings kept")  # fmt: skip
-            code, s2, r2, _ = run_batch(web, clients, cut_db, sources, "--resume")
+            code, s2, r2, _ = run_batch(web, clients, cut_db, sources, *more, "--resume")
             again = stored(cut_db)
             same = again == whole
             print(f"resumed: exit {code} after {s2:,.1f} s, {r2:,} requests; stored results "

@@ -143,7 +143,7 @@ def run_audit(
     done = History(store.db).listings_done(run_id) if resume else set()
     skipped: dict[str, str] = {}
     if listings:
-        crawls = [_listing_crawl(targets, done, run, jobs)]
+        crawls = [_listing_crawl(targets, done, run)]
     else:
         crawls = _discovery_crawls(chosen, keys, canon, done, run, options, jobs, skipped)
     # What lives to the end (the clients, the catalog, the modules) is left out of every
@@ -196,10 +196,13 @@ def _progress(crawls: list[Crawl], by_url: bool) -> Progress:
     return Progress(expected, by_source=not by_url)
 
 
-def _listing_crawl(targets, done, run, jobs) -> Crawl:
+def _listing_crawl(targets, done, run) -> Crawl:
+    """The pages given: no JOBDIR queue, since every page is one request and the store says
+    which were fetched (a resumed run fetches the others; a disk queue cost ~1 ms a page,
+    measured 2026-12-02)."""
     todo = [Target(t.business_id, t.source, t.url) for t in targets
             if (t.business_id, t.source, t.url) not in done]  # fmt: skip
-    return Crawl(ListingSpider, {"targets": todo, "audit_run": run}, _job(jobs / "listings"))
+    return Crawl(ListingSpider, {"targets": todo, "audit_run": run})
 
 
 def _job(folder: Path) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import random
-import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -110,7 +109,8 @@ class GeneratedSearch(SampleSearch):
 
 
 class GeneratedWeb(SampleWeb):
-    """Every source lists every generated business; `latency` slows each answer down."""
+    """Every source lists every generated business; `latency` slows each answer down (the
+    server waits that long before answering: SampleWeb.answering)."""
 
     def __init__(self, generated: list[Generated], sources: list[str], latency: float = 0.0):
         super().__init__(root=SAMPLEWEB)
@@ -137,8 +137,6 @@ class GeneratedWeb(SampleWeb):
 
     def answer(self, path: str, query: str = "", headers: dict[str, str] | None = None
                ) -> tuple[int, dict[str, str], bytes | None]:  # fmt: skip
-        if self.latency:
-            time.sleep(self.latency)
         if path == "/robots.txt":
             return 200, {}, b"User-agent: *\nDisallow:\n"
         if path in self.pages:

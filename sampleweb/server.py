@@ -48,11 +48,29 @@ class SampleWeb:
 
     root: Path = SAMPLEWEB
     hang_seconds: float = 30.0  # how long a `timeout` page keeps the client waiting
+    latency: float = 0.0  # seconds every answer takes (a test sees requests overlap)
     serve: dict[str, str] = field(default_factory=dict)  # path -> behaviour
     hits: list[Hit] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
+    # Requests being answered at this moment, and the most ever at once, by Host header: what
+    # a polite crawler keeps at its per-site limit (CONCURRENT_REQUESTS_PER_DOMAIN).
+    in_flight: dict[str, int] = field(default_factory=dict)
+    most_in_flight: dict[str, int] = field(default_factory=dict)
+
+    @contextmanager
+    def answering(self, host: str) -> Iterator[None]:
+        with self._lock:
+            now = self.in_flight[host] = self.in_flight.get(host, 0) + 1
+            self.most_in_flight[host] = max(self.most_in_flight.get(host, 0), now)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            yield
+        finally:
+            with self._lock:
+                self.in_flight[host] -= 1
 
     @classmethod
     def from_manifest(cls, root: Path = SAMPLEWEB, **kwargs) -> SampleWeb:
@@ -124,18 +142,23 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
         # Headers and body go out in two writes: without TCP_NODELAY the body waits for the
         # client's delayed ACK (~40 ms a response on Linux).
         disable_nagle_algorithm = True
+        # Keep-alive, as web servers do: a crawler reuses its connections instead of opening
+        # one per request (every response carries its Content-Length).
+        protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             parts = urlsplit(self.path)
-            status, headers, body = web.answer(parts.path, parts.query, dict(self.headers))
-            self.reply(parts, status, headers, body)
+            with web.answering(self.headers.get("Host", "")):
+                status, headers, body = web.answer(parts.path, parts.query, dict(self.headers))
+                self.reply(parts, status, headers, body)
 
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             parts = urlsplit(self.path)
             sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            status, headers, body = web.answer_post(parts.path, parts.query, dict(self.headers),
-                                                    sent)  # fmt: skip
-            self.reply(parts, status, headers, body)
+            with web.answering(self.headers.get("Host", "")):
+                status, headers, body = web.answer_post(parts.path, parts.query,
+                                                        dict(self.headers), sent)  # fmt: skip
+                self.reply(parts, status, headers, body)
 
         def reply(self, parts, status: int, headers: dict, body: bytes | None) -> None:
             path = parts.path
@@ -161,6 +184,10 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
 
 
 class _Server(ThreadingHTTPServer):
+    # A crawl of many sources at once opens many connections together: the default backlog of
+    # 5 made the kernel drop the rest, each retried by the client a second later.
+    request_queue_size = 128
+
     def handle_error(self, request, client_address) -> None:
         """A client that hung up (a crawl stopped, a timeout) is no error of the server's."""
         if not isinstance(sys.exc_info()[1], ConnectionError):

@@ -58,6 +58,9 @@ def crawl_settings(options: CrawlOptions, extra: dict | None = None) -> Settings
             settings.set(key, {**current.copy_to_dict(), **value}, priority="cmdline")
         else:
             settings.set(key, value, priority="cmdline")
+    floor = settings.getfloat("MIN_DOWNLOAD_DELAY")
+    if settings.getfloat("DOWNLOAD_DELAY") < floor:  # politeness holds at "no delay" too
+        settings.set("DOWNLOAD_DELAY", floor, priority="cmdline")
     return settings
 
 

@@ -1,0 +1,63 @@
+"""Politeness at every delay: at most CONCURRENT_REQUESTS_PER_DOMAIN requests reach one site at
+once, robots.txt obeyed, counted by the server itself.
+
+Scrapy 2.19's downloader, with no delay, starts a request's transfer in a task it counts only
+once the task runs, so a whole queue (every request held back while robots.txt was fetched)
+could leave at once. Each crawl here runs `napaudit audit` in a subprocess as a user does, on
+the sample web's pages, each answer taking 50 ms so that requests in flight overlap.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import ROOT
+from napaudit.sampleweb.middleware import cli_args
+from napaudit.sampleweb.server import SampleWeb, serving, write_demo_targets
+from napaudit.spiders import settings
+
+CLIENTS = ROOT / "data" / "samples" / "clients.csv"
+PER_SITE = settings.CONCURRENT_REQUESTS_PER_DOMAIN
+
+
+def _ok_targets(web: SampleWeb, folder: Path) -> Path:
+    """The sample web's listing pages that answer at once (no planted timeouts or errors)."""
+    everything, urls = folder / "all.csv", folder / "urls.csv"
+    write_demo_targets(web, everything)
+    with everything.open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if web.serve.get(urlsplit(r["url"]).path) == "ok"]
+    with urls.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=["business_id", "source", "url"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return urls
+
+
+@pytest.mark.parametrize("delay", ["0", "0.02"])
+def test_at_most_the_per_site_limit_in_flight_with_robots_obeyed(tmp_path, delay):
+    with serving(SampleWeb.from_manifest(latency=0.05)) as web:
+        urls = _ok_targets(web, tmp_path)
+        pages = sum(1 for _ in urls.open()) - 1
+        assert pages >= 20, "enough pages on one site to fill a queue"
+        done = subprocess.run(
+            [sys.executable, "-m", "napaudit", "audit", str(CLIENTS), "--listings", str(urls),
+             "--db", str(tmp_path / "polite.db"), "--delay", delay, "--timeout", "10",
+             "--report", str(tmp_path / "report"), *cli_args(web.base_url)],
+            capture_output=True, text=True, timeout=120, cwd=ROOT, env=dict(os.environ),
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    asked = [h.path for h in web.hits]
+    assert asked.count("/robots.txt") == 1, "robots.txt read once, before any page"
+    assert asked[0] == "/robots.txt"
+    assert len(asked) == pages + 1, "every page fetched once"
+    (host,) = web.most_in_flight  # every page of the sample web is on one site
+    assert 1 <= web.most_in_flight[host] <= PER_SITE, (
+        f"{web.most_in_flight[host]} requests in flight on {host} at once, "
+        f"against a limit of {PER_SITE}"
+    )
