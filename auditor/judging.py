@@ -14,17 +14,24 @@ from napaudit.auditor.history import History
 from napaudit.auditor.identify import Identifier, Match, score_pair
 from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Result
-from napaudit.auditor.normalize.record import normalize_record
+from napaudit.auditor.normalize.record import Normalized, normalize_record
 from napaudit.auditor.store import Store
 
 BATCH = 2000  # listings judged and stored per transaction
 
 
-def judge_run(store: Store, run_id: int) -> Counter:
-    """Judge the run's unjudged listings; returns how many verdicts of each status it gave."""
+def judge_run(store: Store, run_id: int, normalized: dict[str, Normalized] | None = None
+              ) -> Counter:  # fmt: skip
+    """Judge the run's unjudged listings; returns how many verdicts of each status it gave.
+
+    `normalized`: the run's businesses as the caller already normalized them, from the very
+    records it stored for this run (an audit judging the crawl it just made); the others are
+    read from the store and normalized here."""
     history = History(store.db)
     records = history.business_records(run_id)
-    canon = {bid: normalize_record(record) for bid, (_, record) in records.items()}
+    given = normalized or {}
+    canon = {bid: given.get(bid) or normalize_record(record)
+             for bid, (_, record) in records.items()}  # fmt: skip
     identifier: Identifier | None = None
     tally: Counter = Counter()
     batch: list[tuple[dict, Result]] = []

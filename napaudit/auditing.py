@@ -163,7 +163,7 @@ def run_audit(
     counts = {"businesses": len(canon), "listings": len(targets), "skipped": len(problems)}
     status = "done" if finished else "failed" if reason == "failed" else "interrupted"
     if finished:  # the auditor judges what the crawl stored
-        counts.update(judge_run(store, run_id))
+        counts.update(judge_run(store, run_id, canon))
         score_run(store, run_id)
     try:
         if lost:
