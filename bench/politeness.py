@@ -1,0 +1,116 @@
+"""Politeness and its cost: requests in flight on one site, with and without robots.txt, at no
+delay and at napaudit's least delay, on a small server and on the sample web's.
+
+    .venv/bin/python bench/politeness.py            # 200 pages a run
+    .venv/bin/python bench/politeness.py --pages 500
+
+A bare Scrapy spider (2 requests per site, as napaudit's default) fetches local pages from a
+server that counts the requests it is answering at once. Each run is its own process. Printed per
+run: wall seconds and the most requests the server saw in flight. "small server": HTTP/1.0 and
+the standard library's listen backlog of 5, the sample web before 2026-12-02; "sample web":
+keep-alive and a backlog of 128, as the sample web serves now.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from napaudit.spiders import settings
+
+BODY = b"<html><body><h1>A listing</h1>%s</body></html>" % (b"<p>Opening hours.</p>" * 100)
+
+SPIDER = """
+import sys, time
+import scrapy
+from scrapy.crawler import CrawlerProcess
+
+class Bare(scrapy.Spider):
+    name = "bare"
+    async def start(self):
+        for i in range(int(sys.argv[2])):
+            yield scrapy.Request(f"{sys.argv[1]}/biz/{i}")
+    def parse(self, response):
+        yield {"length": len(response.body)}
+
+process = CrawlerProcess({"LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": sys.argv[3] == "1",
+    "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": int(sys.argv[5]),
+    "DOWNLOAD_DELAY": float(sys.argv[4]), "TELNETCONSOLE_ENABLED": False})
+start = time.perf_counter()
+process.crawl(Bare)
+process.start()
+print(time.perf_counter() - start)
+"""
+
+
+class Counting:
+    def __init__(self) -> None:
+        self.lock, self.now, self.most = threading.Lock(), 0, 0
+
+    def handler(self, keep_alive: bool) -> type[BaseHTTPRequestHandler]:
+        counting = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+            disable_nagle_algorithm = True  # headers and body leave at once, not 40 ms apart
+
+            def do_GET(self) -> None:  # noqa: N802
+                with counting.lock:
+                    counting.now += 1
+                    counting.most = max(counting.most, counting.now)
+                try:
+                    time.sleep(0.002)  # a page takes a moment to make
+                    body = b"User-agent: *\nDisallow:\n" if self.path == "/robots.txt" else BODY
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                finally:
+                    with counting.lock:
+                        counting.now -= 1
+
+            def log_message(self, *args) -> None:
+                return
+
+        return Handler
+
+
+def run(pages: int, robots: bool, delay: float, keep_alive: bool, backlog: int) -> tuple:
+    counting = Counting()
+    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": backlog})
+    server = server_class(("127.0.0.1", 0), counting.handler(keep_alive))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    per_site = str(settings.CONCURRENT_REQUESTS_PER_DOMAIN)
+    done = subprocess.run(
+        [sys.executable, "-c", SPIDER, base, str(pages), "1" if robots else "0", str(delay),
+         per_site],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    server.shutdown()
+    server.server_close()
+    return float(done.stdout.split()[-1]), counting.most
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=200)
+    args = parser.parse_args()
+    least = settings.MIN_DOWNLOAD_DELAY
+    print(f"{args.pages} pages, at most {settings.CONCURRENT_REQUESTS_PER_DOMAIN} requests per "
+          "site asked; wall seconds, most in flight at once")  # fmt: skip
+    for server, keep_alive, backlog in (("small server", False, 5), ("sample web", True, 128)):
+        for robots in (False, True):
+            for delay in (0.0, least):
+                seconds, most = run(args.pages, robots, delay, keep_alive, backlog)
+                print(f"{server:<12}  robots.txt {'obeyed ' if robots else 'ignored'}  "
+                      f"delay {delay:<5}  {seconds:6.2f} s  {most:>3} in flight")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
