@@ -38,7 +38,8 @@ def compare_records(
 
     A listing naming a business_id that is not among the businesses is a bad row: it is
     returned as a problem, not judged. `workers` is the number of processes that judge beside
-    this one (0: judge here); by default one per core, on a machine with more than one.
+    this one (0: judge here); by default one per core, on a machine with more than one, for
+    PARALLEL_FROM listings or more.
     """
     canon = [normalize_record(b) for b in businesses]
     by_id = {n.record.id: n for n in canon}
@@ -51,7 +52,7 @@ def compare_records(
     usable = [rec for rec in listings if rec.business_id is None or rec.business_id in by_id]
     if workers is None:  # one per core; this process mostly waits for them, then writes
         cores = os.cpu_count() or 1
-        workers = cores if cores > 1 else 0
+        workers = cores if cores > 1 and len(usable) >= PARALLEL_FROM else 0
     return canon, _results(canon, by_id, usable, workers), problems
 
 
@@ -66,8 +67,7 @@ def _results(canon, by_id, listings: list[Record], workers: int) -> Iterator[Res
     # The inputs live until the run ends; left in the collector's generations, every collection
     # re-walks them (measured 2026-11-24: unpickling verdicts 5x slower). Freeze them once.
     gc.freeze()
-    parallel = workers > 0 and len(listings) >= PARALLEL_FROM
-    if parallel and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 0 and "fork" in multiprocessing.get_all_start_methods():
         _SHARED.update(shared)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:

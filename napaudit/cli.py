@@ -87,8 +87,8 @@ def _read_inputs(canonical: str, listings: str):
 
 
 def run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical,
-                excel=False):  # fmt: skip
-    canon, results, more = compare_records(businesses, listing_records, listings)
+                excel=False, workers=None):  # fmt: skip
+    canon, results, more = compare_records(businesses, listing_records, listings, workers)
     warn_rows(problems + more)
     store = open_store(db_path)
     run_id = store.start_run("compare", {"canonical": canonical, "listings": listings},
