@@ -115,18 +115,20 @@ class Store:
         except sqlite3.OperationalError:  # another reader holds the log: it is folded later
             pass
 
-    def save(self, run_id: int, businesses: Iterable[Normalized], results: Iterable[Result]):
-        """Store a run's businesses, then its results, in transactions of FLUSH_EVERY results:
-        a long run never holds the database for minutes, and one that fails midway is marked
-        failed (its rows stay, unused by any finished run)."""
-        versions = self.save_businesses(run_id, businesses)
-        batch: list[Result] = []
-        for r in results:
+    def save(self, run_id: int, businesses: Iterable[Normalized], rows: Iterable[ResultRows]):
+        """Store a run's businesses, then its results (as `result_rows` gives them), in
+        transactions of FLUSH_EVERY results: a long run never holds the database for minutes,
+        and one that fails midway is marked failed (its rows stay, unused by any finished run)."""
+        self.save_businesses(run_id, businesses)
+        batch: list[ResultRows] = []
+        for r in rows:
             batch.append(r)
             if len(batch) == FLUSH_EVERY:
-                self.save_results(run_id, batch, versions)
+                with self.db.atomic():
+                    self._save_rows(run_id, batch)
                 batch = []
-        self.save_results(run_id, batch, versions)
+        with self.db.atomic():
+            self._save_rows(run_id, batch)
 
     def save_businesses(self, run_id: int, businesses: Iterable[Normalized]) -> dict[str, str]:
         """Store a run's businesses in one transaction; returns id -> version."""
@@ -160,28 +162,22 @@ class Store:
         return versions
 
     def _save_results(self, run_id: int, results: list[Result], versions: dict[str, str]):
+        rows = []
+        for r in results:
+            business_id = r.business.record.id if r.business else r.listing.business_id
+            rows.append(result_rows(r, versions.get(business_id) if business_id else None))
+        self._save_rows(run_id, rows)
+
+    def _save_rows(self, run_id: int, rows: list[ResultRows]) -> None:
         listings, history, checks, findings = [], [], [], []
         stamp = now()
-        for r in results:
-            rec = r.listing
-            business_id = r.business.record.id if r.business else rec.business_id
-            bversion = versions.get(business_id) if business_id else None
-            score, evidence = (r.match.score, _json(r.match.evidence)) if r.match else (None, None)
-            version = check_id = None
-            if r.outcome == "ok":  # a page not checked shows nothing to store but why
-                version = content_version(rec, rec.url, rec.business_id or "")
-                uid = listing_uid(rec.source, rec.id, version)
-                raw = (_text(getattr(rec, f)) for f in RAW_FIELDS)
-                listings.append((rec.source, rec.id, version, rec.url, rec.business_id, *raw,
-                                 r.normalized, uid))  # fmt: skip
-                if r.judged and business_id:
-                    buid = business_uid(business_id, bversion or "")
-                    check_id = check_version(uid, buid, r.verdicts)
-                    checks.append((check_id, uid, buid, rec.source, rec.id, business_id, stamp))
-                    findings.extend((check_id, *v) for v in r.verdicts)
-            history.append((run_id, rec.source, rec.id, version, rec.url, business_id, bversion,
-                            check_id, r.linked_by, score, evidence, r.outcome,
-                            r.outcome_reason or None, r.fetched_at or None))  # fmt: skip
+        for listing, check, verdicts, seen in rows:
+            if listing is not None:
+                listings.append(listing)
+            if check is not None:
+                checks.append((*check, stamp))
+                findings.extend(verdicts)
+            history.append((run_id, *seen))
         insert(self.db, "listings", LISTING_COLUMNS, listings)
         insert(self.db, "checks", CHECK_COLUMNS, checks)
         insert(self.db, "findings", FINDING_COLUMNS, findings)
@@ -232,6 +228,35 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+
+# What storing one result writes: its listings row (None when not checked), its checks row
+# without the time (None when not judged), its findings rows, and its run_listings row without
+# the run id. Plain tuples: cheap to build where the result was judged and to send from there.
+ResultRows = tuple[tuple | None, tuple | None, list[tuple], tuple]
+
+
+def result_rows(r: Result, business_version: str | None) -> ResultRows:
+    """The rows storing `r` writes, its business being at `business_version`."""
+    rec = r.listing
+    business_id = r.business.record.id if r.business else rec.business_id
+    score, evidence = (r.match.score, _json(r.match.evidence)) if r.match else (None, None)
+    version = check_id = listing = check = None
+    findings: list[tuple] = []
+    if r.outcome == "ok":  # a page not checked shows nothing to store but why
+        version = content_version(rec, rec.url, rec.business_id or "")
+        uid = listing_uid(rec.source, rec.id, version)
+        raw = (_text(getattr(rec, f)) for f in RAW_FIELDS)
+        listing = (rec.source, rec.id, version, rec.url, rec.business_id, *raw, r.normalized, uid)
+        if r.judged and business_id:
+            buid = business_uid(business_id, business_version or "")
+            check_id = check_version(uid, buid, r.verdicts)
+            check = (check_id, uid, buid, rec.source, rec.id, business_id)
+            findings = [(check_id, *v) for v in r.verdicts]
+    seen = (rec.source, rec.id, version, rec.url, business_id, business_version, check_id,
+            r.linked_by, score, evidence, r.outcome, r.outcome_reason or None,
+            r.fetched_at or None)  # fmt: skip
+    return listing, check, findings, seen
 
 
 def insert(
