@@ -1,9 +1,11 @@
 """Compare listings with canonical records: identify each listing, then judge every field.
 
-Large inputs use every core: the listings are split into chunks that forked worker processes
-normalize, identify and judge, while this process writes what they return. Workers inherit the
-canonical records and the identification index from the fork, so only the listing's normalized
-values, its match and its verdicts travel back.
+Large inputs use the cores that are free: forked worker processes normalize, identify and judge
+the listings, while this process writes what they send back, in input order. Workers inherit
+the canonical records, the identification index and the ZIP table from the fork; the listings
+of one business go to one worker (`route`), so that the strings they share are parsed once.
+What travels back is each result already encoded by the caller's `encode` (compare: its output
+text and store rows), or else only its normalized values, its match and its verdicts.
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ import gc
 import json
 import multiprocessing
 import os
+import pickle
 import time
-from collections.abc import Callable, Iterator
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from queue import Empty
 from typing import TypeVar
 
 from napaudit.auditor.fields import EXTRACTED
@@ -22,9 +28,10 @@ from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Record, Result, Verdict
 from napaudit.auditor.normalize.place import zip_info
 from napaudit.auditor.normalize.record import Normalized, normalize_record
+from napaudit.auditor.normalize.text import squash
 from napaudit.auditor.records import RowProblem
 
-CHUNK = 2000  # listings a worker judges per task
+CHUNK = 500  # listings a worker sends back at a time
 PARALLEL_FROM = 5000  # below this, forking costs more than it saves
 
 # What forked workers read: set in the parent just before the pool forks, never written after.
@@ -94,42 +101,119 @@ def _results(canon, by_id, listings: list[Record], workers: int, encode) -> Iter
         "listings": listings,
         "encode": encode,
     }
-    bounds = [(i, min(i + CHUNK, len(listings))) for i in range(0, len(listings), CHUNK)]
     # The inputs live until the run ends; left in the collector's generations, every collection
-    # re-walks them (measured 2026-11-24: unpickling verdicts 5x slower). Freeze them once.
+    # re-walks them (measured 2026-11-24: unpickling verdicts 5x slower). Freeze them once. A
+    # listing's objects hold no cycles, so reference counting frees them: the collector stays
+    # off until the run ends, in this process and the workers it forks (measured 2026-12-02:
+    # 5-10% of a compare's CPU went to collections that freed nothing; peak memory unchanged).
     gc.freeze()
-    if workers > 0 and "fork" in multiprocessing.get_all_start_methods():
-        zip_info("00000")  # the ZIP table, read once here and shared, not once per worker
-        gc.freeze()
-        _SHARED.update(shared)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for (start, _), judged in zip(bounds, pool.imap(_judge_chunk, bounds), strict=True):
-                    if encode is None:
-                        yield from _assemble(listings, by_id, start, judged)
-                    else:
-                        yield from judged
-        finally:
-            _SHARED.clear()
-    else:
-        for start, end in bounds:
-            judged = _judge(shared, start, end)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if workers > 0 and "fork" in multiprocessing.get_all_start_methods():
+            yield from _forked(shared, workers)
+        else:
+            judged = _judge(shared, listings)
             yield from judged if encode is None else map(encode, judged)
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _judge_chunk(bounds: tuple[int, int]) -> list:
-    """In a worker: what is sent back, encoded once (`encode`), or else only picklable values."""
-    encode = _SHARED["encode"]
-    if encode is not None:
-        return [encode(r) for r in _judge(_SHARED, *bounds)]
-    return [(r.normalized, r.match, r.business.record.id if r.business else None, r.verdicts)
-            for r in _judge(_SHARED, *bounds)]  # fmt: skip
+def route(listings: list[Record], by_id: dict[str, Normalized], workers: int) -> list[int]:
+    """The worker that judges each listing. The listings of one business mostly go to the same
+    worker, so that the strings they share (address lines, phones) are parsed by one process
+    only, and its caches serve the rest: keyed by the last seven digits of the phone, else the
+    street line (the business's own when the listing names it). When that leaves one
+    worker with much more than its share, listings are dealt out in turn instead."""
+    chosen = []
+    for rec in listings:
+        seen = by_id[rec.business_id].record if rec.business_id else rec
+        digits = "".join(c for c in seen.phone or "" if c.isdigit())[-7:]
+        key = digits if len(digits) == 7 else squash(seen.address).casefold()
+        chosen.append(zlib.crc32(key.encode()) % workers if key else len(chosen) % workers)
+    if max(map(chosen.count, range(workers))) > 1.25 * len(listings) / workers:
+        return [i // CHUNK % workers for i in range(len(listings))]
+    return chosen
 
 
-def _judge(shared: dict, start: int, end: int) -> Iterator[Result]:
-    """Normalize, identify and judge listings[start:end]."""
+def _forked(shared: dict, workers: int) -> Iterator:
+    """Yield what `workers` forked processes judged, in input order."""
+    listings, by_id, encode = shared["listings"], shared["by_id"], shared["encode"]
+    chosen = route(listings, by_id, workers)
+    zip_info("00000")  # the ZIP table, read once here and shared, not once per worker
+    gc.freeze()
+    context = multiprocessing.get_context("fork")
+    queues = [context.Queue() for _ in range(workers)]  # a worker never waits for this process
+    _SHARED.update(shared, chosen=chosen)
+    processes = [context.Process(target=_work, args=(w, queues[w]), daemon=True)
+                 for w in range(workers)]  # fmt: skip
+    try:
+        for process in processes:
+            process.start()
+        waiting: list[deque] = [deque() for _ in range(workers)]
+        for i, w in enumerate(chosen):
+            if not waiting[w]:
+                waiting[w].extend(_receive(queues[w], processes[w]))
+            judged = waiting[w].popleft()
+            if encode is None:
+                normalized, match, business_id, verdicts = judged
+                business = by_id[business_id] if business_id else None
+                judged = Result(listings[i], normalized, match, business, verdicts)
+            yield judged
+    finally:
+        _SHARED.clear()
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _receive(queue, process) -> list:
+    """The next chunk a worker judged; its error, raised here; or an error when it died."""
+    while True:
+        try:
+            chunk = queue.get(timeout=1.0)
+            break
+        except Empty:
+            if not process.is_alive() and queue.empty():
+                raise RuntimeError(
+                    f"a compare worker ended unexpectedly (exit code {process.exitcode})"
+                ) from None
+    if isinstance(chunk, BaseException):
+        raise chunk
+    return chunk
+
+
+def _work(worker: int, queue) -> None:
+    """In a forked worker: judge this worker's listings, in input order, and send them back in
+    chunks, each result encoded once (`encode`), or else as picklable values only."""
+    try:
+        records = [rec for rec, w in zip(_SHARED["listings"], _SHARED["chosen"], strict=True)
+                   if w == worker]  # fmt: skip
+        encode = _SHARED["encode"] or _picklable
+        for start in range(0, len(records), CHUNK):
+            queue.put([encode(r) for r in _judge(_SHARED, records[start : start + CHUNK])])
+    except BaseException as exc:  # raised again in the parent
+        queue.put(exc if _can_pickle(exc) else RuntimeError(repr(exc)))
+
+
+def _picklable(r: Result) -> Judged:
+    return r.normalized, r.match, r.business.record.id if r.business else None, r.verdicts
+
+
+def _can_pickle(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
+def _judge(shared: dict, records: Iterable[Record]) -> Iterator[Result]:
+    """Normalize, identify and judge each listing."""
     by_id, identifier = shared["by_id"], shared["identifier"]
-    for rec in shared["listings"][start:end]:
+    for rec in records:
         found = normalize_record(rec)
         match = None
         if rec.business_id is not None:
@@ -141,12 +225,6 @@ def _judge(shared: dict, start: int, end: int) -> Iterator[Result]:
         verdicts = judge(business, found) if business else []
         normalized = json.dumps(found.as_dict(), ensure_ascii=False)
         yield Result(rec, normalized, match, business, verdicts)
-
-
-def _assemble(listings, by_id, start: int, judged: list[Judged]) -> Iterator[Result]:
-    for offset, (normalized, match, business_id, verdicts) in enumerate(judged):
-        business = by_id[business_id] if business_id else None
-        yield Result(listings[start + offset], normalized, match, business, verdicts)
 
 
 def rank_candidates(business: Normalized, found: list[dict]) -> list[tuple[float, list[str], dict]]:

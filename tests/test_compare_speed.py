@@ -15,8 +15,10 @@ rewrites the reference: only with code whose output is known to be right.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -256,3 +258,37 @@ if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
         EXPECTED.parent.mkdir(parents=True, exist_ok=True)
         EXPECTED.write_text(json.dumps(write_reference(Path(tmp)), indent=1, ensure_ascii=False)
                             + "\n", encoding="utf-8")  # fmt: skip
+
+
+def _boom(result):
+    raise ValueError(f"cannot encode {result.listing.id}")
+
+
+def test_a_worker_error_reaches_the_caller(inputs):
+    businesses, _ = read_records(inputs / "canonical.csv", "canonical")
+    records, _ = read_records(inputs / "listings.csv", "listings")
+    _, encoded, _ = audit.compare_records(businesses, records, workers=2, encode=_boom)
+    with pytest.raises(ValueError, match="cannot encode"):
+        next(iter(encoded))
+
+
+def test_listings_of_one_business_go_to_one_worker(inputs):
+    businesses, _ = read_records(inputs / "canonical.csv", "canonical")
+    records, _ = read_records(inputs / "listings.csv", "listings")
+    by_id = {b.id: b for b in businesses}
+    records = [r for r in records if r.business_id is None or r.business_id in by_id]
+    canon = {b.id: type("N", (), {"record": b})() for b in businesses}
+    chosen = audit.route(records, canon, 2)
+    workers_of: dict[str, set[int]] = {}
+    for rec, w in zip(records, chosen, strict=True):
+        if rec.business_id:
+            workers_of.setdefault(rec.business_id, set()).add(w)
+    assert all(len(w) == 1 for w in workers_of.values())
+    assert 0.3 < chosen.count(0) / len(chosen) < 0.7
+    same = [dataclasses.replace(r, business_id=None, phone="(312) 555-0100") for r in records]
+    dealt = audit.route(same, canon, 2)  # one phone for all: dealt out in turn instead
+    assert dealt.count(0) == pytest.approx(len(same) / 2, abs=audit.CHUNK)
+
+
+def test_free_cores_is_at_most_the_usable_cores():
+    assert 0 <= audit.free_cores(0.05) <= len(os.sched_getaffinity(0))
