@@ -35,6 +35,7 @@ DEFAULT_DB = "napaudit.db"
 RAW_FIELDS = tuple(f.name for f in FIELDS)
 _LATER_FIELDS = tuple(f for f in RAW_FIELDS if f not in V1_FIELDS)
 FLUSH_EVERY = 5000  # results written per batch, inside the run's one transaction
+BULK_CACHE_KIB = 65536  # SQLite's page cache while a compare stores its results
 
 # Column orders, declared once: the writers bind them.
 BUSINESS_COLUMNS = ("id", "version", *RAW_FIELDS, "normalized", "uid")
@@ -128,6 +129,9 @@ class Store:
         """Store a run's businesses, then its results (as `result_rows` gives them), in
         transactions of FLUSH_EVERY results: a long run never holds the database for minutes,
         and one that fails midway is marked failed (its rows stay, unused by any finished run)."""
+        # Findings arrive in hash order: with the default 2 MiB of page cache, inserting them
+        # re-reads index pages (measured 2026-12-02, 100,000 listings: 15% less CPU with 64 MiB).
+        self.db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         self.save_businesses(run_id, businesses)
         batch: list[ResultRows] = []
         for r in rows:
