@@ -71,20 +71,23 @@ def compare_records(
 def free_cores(interval: float = 0.2) -> int:
     """How many of the cores this process may use are idle now (read from /proc/stat over
     `interval` seconds; where there is none, from the load average). Forked workers on cores
-    that other jobs keep busy cost more than they save (measured 2026-11-24: 2.5x slower than
-    judging here)."""
+    that other jobs keep busy cost more than they save (issue 15: 2.5x slower than judging
+    here)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = cores or 1
     try:
         before = _cpu_times()
         time.sleep(interval)
         after = _cpu_times()
-        busy = [a - b for a, b in zip(after, before, strict=True)]
-        idle = (busy[3] + busy[4]) / (sum(busy) or 1)  # idle and iowait
+        spent = [a - b for a, b in zip(after, before, strict=True)]  # user, nice, system, idle...
+        idle = (spent[3] + spent[4]) / (sum(spent) or 1)  # idle and iowait
         total = os.cpu_count() or cores
         free = idle * total
-    except (OSError, ValueError, IndexError):
-        free = (os.cpu_count() or cores) - os.getloadavg()[0]
+    except (OSError, ValueError, IndexError):  # no /proc (macOS)
+        try:
+            free = (os.cpu_count() or cores) - os.getloadavg()[0]
+        except (OSError, AttributeError):  # no load average either
+            free = cores
     return max(0, min(cores, int(free + 0.5)))
 
 
