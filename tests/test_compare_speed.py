@@ -33,7 +33,7 @@ from napaudit.cli import run_compare
 
 EXPECTED = Path(__file__).parent / "fixtures" / "compare" / "expected.json"
 SEED = 15
-N_BUSINESSES, N_LISTINGS = 120, 700
+N_BUSINESSES, N_LISTINGS = 80, 420
 CHUNK_LINES = 100  # lines per hash: a difference is located within this many lines
 HEAD_LINES = 4  # lines of each output kept verbatim, to show beside a difference
 # Columns whose value is the time or the run, not what was judged.
