@@ -1,9 +1,11 @@
 """Compare listings with canonical records: identify each listing, then judge every field.
 
-Large inputs use every core: the listings are split into chunks that forked worker processes
-normalize, identify and judge, while this process writes what they return. Workers inherit the
-canonical records and the identification index from the fork, so only the listing's normalized
-values, its match and its verdicts travel back.
+Large inputs use the cores that are free: forked worker processes normalize, identify and judge
+the listings, while this process writes what they send back, in input order. Workers inherit
+the canonical records, the identification index and the ZIP table from the fork; the listings
+of one business go to one worker (`route`), so that the strings they share are parsed once.
+What travels back is each result already encoded by the caller's `encode` (compare: its output
+text and store rows), or else only its normalized values, its match and its verdicts.
 """
 
 from __future__ import annotations
@@ -12,34 +14,45 @@ import gc
 import json
 import multiprocessing
 import os
-from collections.abc import Iterator
+import pickle
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from queue import Empty
+from typing import TypeVar
 
 from napaudit.auditor.fields import EXTRACTED
 from napaudit.auditor.identify import Identifier, Match, score_pair
 from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Record, Result, Verdict
+from napaudit.auditor.normalize.place import zip_info
 from napaudit.auditor.normalize.record import Normalized, normalize_record
+from napaudit.auditor.normalize.text import squash
 from napaudit.auditor.records import RowProblem
 
-CHUNK = 2000  # listings a worker judges per task
+CHUNK = 500  # listings a worker sends back at a time
 PARALLEL_FROM = 5000  # below this, forking costs more than it saves
 
 # What forked workers read: set in the parent just before the pool forks, never written after.
 _SHARED: dict = {}
 
 Judged = tuple[str, Match | None, str | None, list[Verdict]]
+T = TypeVar("T")
 
 
 def compare_records(
     businesses: list[Record], listings: list[Record], listings_path: str = "",
-    workers: int | None = None,
-) -> tuple[list[Normalized], Iterator[Result], list[RowProblem]]:  # fmt: skip
-    """Normalize the businesses, then yield one Result per usable listing, in input order.
+    workers: int | None = None, encode: Callable[[Result], T] | None = None,
+) -> tuple[list[Normalized], Iterator[Result] | Iterator[T], list[RowProblem]]:  # fmt: skip
+    """Normalize the businesses, then yield one Result per usable listing, in input order (or,
+    given `encode`, what it makes of each Result, made where the listing was judged).
 
     A listing naming a business_id that is not among the businesses is a bad row: it is
     returned as a problem, not judged. `workers` is the number of processes that judge beside
-    this one (0: judge here); by default one per core, on a machine with more than one.
+    this one (0: judge here); by default as many as the cores free now (`free_cores`), when
+    there are two or more and PARALLEL_FROM listings or more.
     """
     canon = [normalize_record(b) for b in businesses]
     by_id = {n.record.id: n for n in canon}
@@ -50,46 +63,161 @@ def compare_records(
         if rec.business_id is not None and rec.business_id not in by_id
     ]  # fmt: skip
     usable = [rec for rec in listings if rec.business_id is None or rec.business_id in by_id]
-    if workers is None:  # one per core; this process mostly waits for them, then writes
-        cores = os.cpu_count() or 1
-        workers = cores if cores > 1 else 0
-    return canon, _results(canon, by_id, usable, workers), problems
+    if workers is None:
+        free = free_cores() if len(usable) >= PARALLEL_FROM else 0
+        workers = free if free > 1 else 0
+    return canon, _results(canon, by_id, usable, workers, encode), problems
 
 
-def _results(canon, by_id, listings: list[Record], workers: int) -> Iterator[Result]:
+def free_cores(interval: float = 0.2) -> int:
+    """How many of the cores this process may use are idle now (read from /proc/stat over
+    `interval` seconds; where there is none, from the load average). Forked workers on cores
+    that other jobs keep busy cost more than they save (issue 15: 2.5x slower than judging
+    here)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    try:
+        before = _cpu_times()
+        time.sleep(interval)
+        after = _cpu_times()
+        spent = [a - b for a, b in zip(after, before, strict=True)]  # user, nice, system, idle...
+        idle = (spent[3] + spent[4]) / (sum(spent) or 1)  # idle and iowait
+        total = os.cpu_count() or cores
+        free = idle * total
+    except (OSError, ValueError, IndexError):  # no /proc (macOS)
+        try:
+            free = (os.cpu_count() or cores) - os.getloadavg()[0]
+        except (OSError, AttributeError):  # no load average either
+            free = cores
+    return max(0, min(cores, int(free + 0.5)))
+
+
+def _cpu_times() -> list[int]:
+    with open("/proc/stat") as f:
+        return [int(x) for x in f.readline().split()[1:]]
+
+
+def _results(canon, by_id, listings: list[Record], workers: int, encode) -> Iterator:
     needs_index = any(rec.business_id is None for rec in listings)
     shared = {
         "by_id": by_id,
         "identifier": Identifier(canon) if needs_index else None,
         "listings": listings,
+        "encode": encode,
     }
-    bounds = [(i, min(i + CHUNK, len(listings))) for i in range(0, len(listings), CHUNK)]
     # The inputs live until the run ends; left in the collector's generations, every collection
-    # re-walks them (measured 2026-11-24: unpickling verdicts 5x slower). Freeze them once.
+    # re-walks them (measured 2026-11-24: unpickling verdicts 5x slower). Freeze them once. A
+    # listing's objects hold no cycles, so reference counting frees them: the collector stays
+    # off until the run ends, in this process and the workers it forks (measured 2026-12-02:
+    # 5-10% of a compare's CPU went to collections that freed nothing; peak memory unchanged).
     gc.freeze()
-    parallel = workers > 0 and len(listings) >= PARALLEL_FROM
-    if parallel and "fork" in multiprocessing.get_all_start_methods():
-        _SHARED.update(shared)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if workers > 0 and "fork" in multiprocessing.get_all_start_methods():
+            yield from _forked(shared, workers)
+        else:
+            judged = _judge(shared, listings)
+            yield from judged if encode is None else map(encode, judged)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def route(listings: list[Record], by_id: dict[str, Normalized], workers: int) -> list[int]:
+    """The worker that judges each listing. The listings of one business mostly go to the same
+    worker, so that the strings they share (address lines, phones) are parsed by one process
+    only, and its caches serve the rest: keyed by the last seven digits of the phone, else the
+    street line (the business's own when the listing names it). When that leaves one
+    worker with much more than its share, listings are dealt out in turn instead."""
+    chosen = []
+    for rec in listings:
+        seen = by_id[rec.business_id].record if rec.business_id else rec
+        digits = "".join(c for c in seen.phone or "" if c.isdigit())[-7:]
+        key = digits if len(digits) == 7 else squash(seen.address).casefold()
+        chosen.append(zlib.crc32(key.encode()) % workers if key else len(chosen) % workers)
+    if max(map(chosen.count, range(workers))) > 1.25 * len(listings) / workers:
+        return [i // CHUNK % workers for i in range(len(listings))]
+    return chosen
+
+
+def _forked(shared: dict, workers: int) -> Iterator:
+    """Yield what `workers` forked processes judged, in input order."""
+    listings, by_id, encode = shared["listings"], shared["by_id"], shared["encode"]
+    chosen = route(listings, by_id, workers)
+    zip_info("00000")  # the ZIP table, read once here and shared, not once per worker
+    gc.freeze()
+    context = multiprocessing.get_context("fork")
+    queues = [context.Queue() for _ in range(workers)]  # a worker never waits for this process
+    _SHARED.update(shared, chosen=chosen)
+    processes = [context.Process(target=_work, args=(w, queues[w]), daemon=True)
+                 for w in range(workers)]  # fmt: skip
+    try:
+        for process in processes:
+            process.start()
+        waiting: list[deque] = [deque() for _ in range(workers)]
+        for i, w in enumerate(chosen):
+            if not waiting[w]:
+                waiting[w].extend(_receive(queues[w], processes[w]))
+            judged = waiting[w].popleft()
+            if encode is None:
+                normalized, match, business_id, verdicts = judged
+                business = by_id[business_id] if business_id else None
+                judged = Result(listings[i], normalized, match, business, verdicts)
+            yield judged
+    finally:
+        _SHARED.clear()
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _receive(queue, process) -> list:
+    """The next chunk a worker judged; its error, raised here; or an error when it died."""
+    while True:
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for (start, _), judged in zip(bounds, pool.imap(_judge_chunk, bounds), strict=True):
-                    yield from _assemble(listings, by_id, start, judged)
-        finally:
-            _SHARED.clear()
-    else:
-        for start, end in bounds:
-            yield from _assemble(listings, by_id, start, judge_range(shared, start, end))
+            chunk = queue.get(timeout=1.0)
+            break
+        except Empty:
+            if not process.is_alive() and queue.empty():
+                raise RuntimeError(
+                    f"a compare worker ended unexpectedly (exit code {process.exitcode})"
+                ) from None
+    if isinstance(chunk, BaseException):
+        raise chunk
+    return chunk
 
 
-def _judge_chunk(bounds: tuple[int, int]) -> list[Judged]:
-    return judge_range(_SHARED, *bounds)
+def _work(worker: int, queue) -> None:
+    """In a forked worker: judge this worker's listings, in input order, and send them back in
+    chunks, each result encoded once (`encode`), or else as picklable values only."""
+    try:
+        records = [rec for rec, w in zip(_SHARED["listings"], _SHARED["chosen"], strict=True)
+                   if w == worker]  # fmt: skip
+        encode = _SHARED["encode"] or _picklable
+        for start in range(0, len(records), CHUNK):
+            queue.put([encode(r) for r in _judge(_SHARED, records[start : start + CHUNK])])
+    except BaseException as exc:  # raised again in the parent
+        queue.put(exc if _can_pickle(exc) else RuntimeError(repr(exc)))
 
 
-def judge_range(shared: dict, start: int, end: int) -> list[Judged]:
-    """Normalize, identify and judge listings[start:end]; only picklable values come back."""
+def _picklable(r: Result) -> Judged:
+    return r.normalized, r.match, r.business.record.id if r.business else None, r.verdicts
+
+
+def _can_pickle(value: object) -> bool:
+    try:
+        pickle.dumps(value)
+    except Exception:
+        return False
+    return True
+
+
+def _judge(shared: dict, records: Iterable[Record]) -> Iterator[Result]:
+    """Normalize, identify and judge each listing."""
     by_id, identifier = shared["by_id"], shared["identifier"]
-    out: list[Judged] = []
-    for rec in shared["listings"][start:end]:
+    for rec in records:
         found = normalize_record(rec)
         match = None
         if rec.business_id is not None:
@@ -97,16 +225,10 @@ def judge_range(shared: dict, start: int, end: int) -> list[Judged]:
         else:
             match = identifier.identify(found)
             business_id = match.business_id
-        verdicts = judge(by_id[business_id], found) if business_id else []
-        normalized = json.dumps(found.as_dict(), ensure_ascii=False)
-        out.append((normalized, match, business_id, verdicts))
-    return out
-
-
-def _assemble(listings, by_id, start: int, judged: list[Judged]) -> Iterator[Result]:
-    for offset, (normalized, match, business_id, verdicts) in enumerate(judged):
         business = by_id[business_id] if business_id else None
-        yield Result(listings[start + offset], normalized, match, business, verdicts)
+        verdicts = judge(business, found) if business else []
+        normalized = json.dumps(found.as_dict(), ensure_ascii=False)
+        yield Result(rec, normalized, match, business, verdicts)
 
 
 def rank_candidates(business: Normalized, found: list[dict]) -> list[tuple[float, list[str], dict]]:

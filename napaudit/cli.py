@@ -12,7 +12,9 @@ import click
 from napaudit.auditor.audit import compare_records
 from napaudit.auditor.catalog import CatalogError, load_catalog
 from napaudit.auditor.config import ConfigError
+from napaudit.auditor.models import Result
 from napaudit.auditor.records import InputError, read_records
+from napaudit.auditor.store import content_version, result_rows
 from napaudit.changes_cli import changes
 from napaudit.crawl_cli import audit, batch, demo, extract
 from napaudit.history_cli import browse, rejudge
@@ -29,7 +31,7 @@ from napaudit.options import (
 )
 from napaudit.report_cli import report
 from napaudit.reports.config import load_weights
-from napaudit.reports.export import FORMATS, Writer
+from napaudit.reports.export import FORMATS, Writer, encoder
 from napaudit.reports.scores import RunScores
 from napaudit.runs import open_store
 from napaudit.schedule_cli import schedule
@@ -87,8 +89,9 @@ def _read_inputs(canonical: str, listings: str):
 
 
 def run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical,
-                excel=False):  # fmt: skip
-    canon, results, more = compare_records(businesses, listing_records, listings)
+                excel=False, workers=None):  # fmt: skip
+    canon, encoded, more = compare_records(businesses, listing_records, listings, workers,
+                                           encode=_encoder(fmt))  # fmt: skip
     warn_rows(problems + more)
     store = open_store(db_path)
     run_id = store.start_run("compare", {"canonical": canonical, "listings": listings},
@@ -98,7 +101,9 @@ def run_compare(businesses, listing_records, problems, listings, fmt, out, db_pa
     try:
         with output_file(out, bom=excel and fmt == "csv") as stream:
             writer = Writer(stream, fmt)
-            store.save(run_id, canon, _tally(writer.tee(results), tally, board))
+            writer.begin()
+            store.save(run_id, canon, _tally(encoded, writer, tally, board))
+            writer.end()
     except BaseException as exc:
         store.finish_run(run_id, dict(tally), status="failed")
         if isinstance(exc, OSError):
@@ -111,6 +116,26 @@ def run_compare(businesses, listing_records, problems, listings, fmt, out, db_pa
     say(_summary(counts, run_id, db_path))
 
 
+def _encoder(fmt: str):
+    """What compare's workers send back for each result, encoded once where it was judged: its
+    text in `fmt`, its store rows, and what the tally and the scores count."""
+    text = encoder(fmt)
+    versions: dict[str, str] = {}  # business id -> version, as Store.save_businesses has them
+
+    def encode(r: Result):
+        business_id = r.business.record.id if r.business else None
+        version = None
+        if business_id is not None:
+            version = versions.get(business_id)
+            if version is None:
+                version = versions[business_id] = content_version(r.business.record)
+        statuses = {v.field: v.status for v in r.verdicts}
+        counted = (r.linked_by or "unmatched", business_id, r.listing.source, r.outcome, statuses)
+        return text(r), result_rows(r, version), counted
+
+    return encode
+
+
 def _weights():
     try:
         return load_weights()
@@ -118,14 +143,15 @@ def _weights():
         raise InputProblem(str(exc)) from None
 
 
-def _tally(results, tally: Counter, board: RunScores):
-    for r in results:
-        tally[r.linked_by or "unmatched"] += 1
-        for v in r.verdicts:
-            tally[str(v.status)] += 1
-        business_id = r.business.record.id if r.business else None
-        board.add(business_id, r.listing.source, r.outcome, {v.field: v.status for v in r.verdicts})
-        yield r
+def _tally(encoded, writer: Writer, tally: Counter, board: RunScores):
+    """Write each result's text, count it, score it; pass its store rows on."""
+    for text, rows, (linked, business_id, source, outcome, statuses) in encoded:
+        writer.write(text)
+        tally[linked] += 1
+        for status in statuses.values():
+            tally[status] += 1
+        board.add(business_id, source, outcome, statuses)
+        yield rows
 
 
 def _summary(counts: dict, run_id: int, db_path: str) -> str:

@@ -20,9 +20,10 @@ CSV is made safe for spreadsheets (`csv_safe`, `csv_writer`; the report's CSV us
 from __future__ import annotations
 
 import csv
+import io
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from napaudit.auditor.models import Result
@@ -70,60 +71,76 @@ def csv_writer(stream: TextIO, lineterminator: str = "\r\n"):
 
 
 class Writer:
-    """Writes results to `out` in `fmt` as they pass through `tee`."""
+    """Writes results to `out` in `fmt`: each result as `encoder(fmt)` encodes it, which may run
+    in another process (compare's workers), then `write` puts it in place."""
 
     def __init__(self, out: TextIO, fmt: str):
         self.out, self.fmt, self.count = out, fmt, 0
-        self._csv = csv_writer(out, lineterminator="\n") if fmt == "csv" else None
 
     def tee(self, results: Iterable[Result]) -> Iterator[Result]:
-        self._begin()
+        encode = encoder(self.fmt)
+        self.begin()
         for r in results:
-            self._write(r)
-            self.count += 1
+            self.write(encode(r))
             yield r
-        self._end()
+        self.end()
 
-    def _begin(self) -> None:
+    def begin(self) -> None:
         if self.fmt == "json":
             self.out.write("[")
-        elif self._csv:
-            self._csv.writerow(CSV_COLUMNS)
+        elif self.fmt == "csv":
+            self.out.write(_csv_lines([CSV_COLUMNS]))
 
-    def _end(self) -> None:
+    def write(self, encoded: str) -> None:
+        """One result, as `encoder(fmt)` encoded it."""
+        if self.fmt == "json":
+            self.out.write(("\n" if not self.count else ",\n") + encoded)
+        else:
+            self.out.write(encoded)
+        self.count += 1
+
+    def end(self) -> None:
         if self.fmt == "json":
             self.out.write("\n]\n" if self.count else "]\n")
 
-    def _write(self, r: Result) -> None:
-        if self.fmt == "jsonl":
-            self.out.write(json.dumps(listing_object(r), ensure_ascii=False) + "\n")
-        elif self.fmt == "json":
-            sep = "\n" if not self.count else ",\n"
-            self.out.write(sep + json.dumps(listing_object(r), ensure_ascii=False))
-        elif self.fmt == "csv":
-            self._write_csv(r)
-        else:
-            self.out.write(text_block(r))
 
-    def _write_csv(self, r: Result) -> None:
-        obj = listing_object(r)
-        head = [
-            obj["listing_id"],
-            obj["source"],
-            obj["url"],
-            obj["business_id"],
-            obj["match_score"],
+def encoder(fmt: str) -> Callable[[Result], str]:
+    """A function giving one result's text in `fmt` (in json: the object, without the comma)."""
+    return {"jsonl": _jsonl, "json": _json, "csv": _csv, "text": text_block}[fmt]
+
+
+def _jsonl(r: Result) -> str:
+    return json.dumps(listing_object(r), ensure_ascii=False) + "\n"
+
+
+def _json(r: Result) -> str:
+    return json.dumps(listing_object(r), ensure_ascii=False)
+
+
+def _csv(r: Result) -> str:
+    obj = listing_object(r)
+    head = [obj["listing_id"], obj["source"], obj["url"], obj["business_id"], obj["match_score"]]
+    if not r.verdicts:
+        reason = "not identified: " + "; ".join(obj.get("evidence") or [])
+        rows = [head + ["", "unmatched", "", "", reason, ""]]
+    else:
+        rows = [
+            head + [v.field, v.status, v.canonical, v.found, v.reason, v.severity]
+            for v in r.verdicts
         ]
-        if not r.verdicts:
-            reason = "not identified: " + "; ".join(obj.get("evidence") or [])
-            rows = [head + ["", "unmatched", "", "", reason, ""]]
-        else:
-            rows = [
-                head + [v.field, v.status, v.canonical, v.found, v.reason, v.severity]
-                for v in r.verdicts
-            ]
-        for row in rows:
-            self._csv.writerow([csv_safe(cell) for cell in row])
+    return _csv_lines([[csv_safe(cell) for cell in row] for row in rows])
+
+
+_CSV_BUFFER = io.StringIO()
+_CSV = csv_writer(_CSV_BUFFER, lineterminator="\n")
+
+
+def _csv_lines(rows) -> str:
+    """The rows as CSV text, each cell quoted (one buffer, reused: a worker encodes thousands)."""
+    _CSV_BUFFER.seek(0)
+    _CSV_BUFFER.truncate()
+    _CSV.writerows(rows)
+    return _CSV_BUFFER.getvalue()
 
 
 def text_block(r: Result) -> str:

@@ -1,0 +1,294 @@
+"""`napaudit compare` writes the same bytes however it runs: judged here or by forked workers.
+
+The reference (tests/fixtures/compare/expected.json) was written by the compare of 2026-12-02,
+before it was made faster (issue 15). The input is generated here from a seed: businesses and
+their listings as directories rewrite them (abbreviations, phone formats, wrong digits, hours,
+accents, cells that start like a spreadsheet formula, empty fields), listings that must be
+identified, some that match nobody, and rows naming an unknown business. Every output format
+is compared, and every row of the database the read side uses (timestamps masked).
+
+A difference names the format, the mode and the first lines that differ, from per-chunk hashes
+of the expected output and its first lines. `python tests/test_compare_speed.py --write`
+rewrites the reference: only with code whose output is known to be right.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from napaudit.auditor import audit
+from napaudit.auditor.records import read_records
+from napaudit.reports.export import FORMATS
+
+from napaudit.cli import run_compare
+
+EXPECTED = Path(__file__).parent / "fixtures" / "compare" / "expected.json"
+SEED = 15
+N_BUSINESSES, N_LISTINGS = 80, 420
+CHUNK_LINES = 100  # lines per hash: a difference is located within this many lines
+HEAD_LINES = 4  # lines of each output kept verbatim, to show beside a difference
+# Columns whose value is the time or the run, not what was judged.
+VOLATILE = {"started_at", "finished_at", "label", "judged_at"}
+
+STREETS = ["Main", "Elm", "Oak", "Harbor", "Ventura", "Wacker", "Mission", "Peña", "Bayou"]
+SUFFIXES = [("St", "Street"), ("Ave", "Avenue"), ("Blvd", "Boulevard"), ("Rd", "Road")]
+DIRS = [("N", "North"), ("S", "South"), ("E", "East"), ("W", "West"), ("", "")]
+WORDS = ["Blue", "Fin", "Copper", "Kettle", "Dental", "Café", "Crêperie", "Auto", "Repair",
+         "Law", "Office", "Grill", "Niño", "Garden"]  # fmt: skip
+PLACES = [("Costa Mesa", "CA", "92626"), ("Chicago", "IL", "60601"), ("San Francisco", "CA",
+          "94107"), ("Austin", "TX", "78701"), ("Miami", "FL", "33101"), ("Boston", "MA",
+          "02108"), ("Seattle", "WA", "98101")]  # fmt: skip
+HOURS = ["Mo-Fr 08:00-17:00", "Tu-Su 11:00-22:00", "Mon-Fri 8am-5pm", "Mo-Sa 17:00-23:00",
+         "24/7", "Mo-Fr 09:00-12:00, 13:00-18:00", "closed Sundays", ""]  # fmt: skip
+ODD = ['=HYPERLINK("x")', "+1 call us", "@home", "-dash", "\u200b=1+1", "line\nbreak", "tab\t"]
+HEADER = ["id", "name", "address", "address2", "city", "state", "zip", "phone", "website",
+          "hours", "categories"]  # fmt: skip
+LISTING_HEADER = ["listing_id", "source", "url", "business_id", *HEADER[1:], "status"]
+
+
+def _business(rng: random.Random, i: int) -> dict:
+    city, state, zip5 = rng.choice(PLACES)
+    name = " ".join(rng.sample(WORDS, rng.randint(1, 3)))
+    d, _ = rng.choice(DIRS)
+    return {
+        "id": f"b{i}",
+        "name": name,
+        "address": f"{rng.randint(1, 9999)} {d} {rng.choice(STREETS)} "
+        f"{rng.choice(SUFFIXES)[0]}".replace("  ", " "),
+        "address2": rng.choice(["", "", "Suite 210", "Unit B", "Ste. 4"]),
+        "city": city,
+        "state": state,
+        "zip": zip5,
+        "phone": rng.choice(["", f"(312) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+                             f"(415) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"]),
+        "website": rng.choice(["", f"https://www.{name.lower().replace(' ', '')}{i}.example/"]),
+        "hours": rng.choice(HOURS),
+        "categories": rng.choice(["", "Dentist", "Restaurant; Bar", "Auto repair"]),
+    }  # fmt: skip
+
+
+def _listing(rng: random.Random, b: dict, j: int) -> dict:
+    long_form = dict(SUFFIXES) | {k: v for k, v in DIRS if k}
+    out = dict(b)
+    out["address"] = " ".join(
+        long_form.get(w, w) if rng.random() < 0.5 else w for w in b["address"].split()
+    )
+    digits = "".join(c for c in b["phone"] if c.isdigit())
+    if digits:
+        out["phone"] = rng.choice(["{}-{}-{}", "{}.{}.{}", "+1 {} {} {}"]).format(
+            digits[:3], digits[3:6], digits[6:]
+        )
+    roll = rng.random()
+    if roll < 0.08:
+        out["phone"] = out["phone"][:-1] + "7" if out["phone"] else "555-0100"
+    elif roll < 0.14:
+        out["zip"] = f"{(int(b['zip']) + 1) % 100000:05d}"
+    elif roll < 0.2:
+        out["name"] = rng.choice(ODD) + b["name"]
+    elif roll < 0.25:
+        out["city"], out["state"], out["zip"] = "", "", ""
+        out["address"] = f"{out['address']}, {b['city']}, {b['state']} {b['zip']}"
+    elif roll < 0.3:
+        out["hours"] = rng.choice(HOURS)
+    elif roll < 0.33:
+        out["status"] = rng.choice(["Permanently closed", "open", "Temporarily closed"])
+    elif roll < 0.36:
+        out["website"] = ""
+        out["name"] = b["name"].upper()
+    out["listing_id"] = f"l{j}"
+    out["source"] = rng.choice(["yelp", "bbb", "foursquare", "", "dir-ç"])
+    out["url"] = rng.choice(["", f"https://dir.example/{j}"])
+    return out
+
+
+def write_inputs(folder: Path, seed: int = SEED) -> tuple[Path, Path]:
+    rng = random.Random(seed)
+    businesses = [_business(rng, i) for i in range(N_BUSINESSES)]
+    strangers = [_business(rng, 10_000 + i) for i in range(15)]  # nobody's listing
+    rows = []
+    for j in range(N_LISTINGS):
+        roll = rng.random()
+        b = rng.choice(strangers if roll < 0.04 else businesses)
+        row = _listing(rng, b, j)
+        row["business_id"] = "" if roll < 0.5 else b["id"]
+        if 0.5 <= roll < 0.51:
+            row["business_id"] = "b-unknown"  # a row problem, not judged
+        rows.append(row)
+    rows += [dict(rows[k], listing_id=f"dup{k}") for k in range(0, N_LISTINGS, 7)]  # repeats
+    canonical, listings = folder / "canonical.csv", folder / "listings.csv"
+    for path, header, items in ((canonical, HEADER, businesses), (listings, LISTING_HEADER, rows)):
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, header, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(items)
+    return canonical, listings
+
+
+def run(folder: Path, fmt: str, workers: int) -> tuple[bytes, list[str]]:
+    """The bytes compare writes in `fmt`, and the rows it stored."""
+    canonical, listings = folder / "canonical.csv", folder / "listings.csv"
+    businesses, problems = read_records(canonical, "canonical")
+    records, more = read_records(listings, "listings")
+    out, db = folder / f"out-{fmt}-{workers}", folder / f"store-{fmt}-{workers}.db"
+    run_compare(businesses, records, problems + more, str(listings), fmt, str(out), str(db),
+                str(canonical), workers=workers)  # fmt: skip
+    return out.read_bytes(), dump(db, folder)
+
+
+def dump(path: Path, folder: Path) -> list[str]:
+    """Every row of every table and view, sorted, volatile columns masked (and the folder the
+    inputs were in)."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+        "AND name NOT LIKE 'sqlite%' AND name != '_sqlite_migrations' ORDER BY name")]  # fmt: skip
+    lines = []
+    for name in names:
+        for row in conn.execute(f"SELECT * FROM [{name}]"):
+            values = {k: "*" if k in VOLATILE else row[k] for k in row.keys()}
+            text = json.dumps(values, ensure_ascii=False, sort_keys=True)
+            lines.append(f"{name} {text.replace(str(folder), '<inputs>')}")
+    conn.close()
+    return sorted(lines)
+
+
+def summary(lines: list[str]) -> dict:
+    chunks = [lines[i : i + CHUNK_LINES] for i in range(0, len(lines), CHUNK_LINES)]
+    return {
+        "lines": len(lines),
+        "sha256": _sha("\n".join(lines)),
+        "chunks": [_sha("\n".join(c))[:16] for c in chunks],
+        "head": lines[:HEAD_LINES],
+    }
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _lines(data: bytes) -> list[str]:
+    return data.decode("utf-8").split("\n")
+
+
+def explain(what: str, expected: dict, lines: list[str]) -> str:
+    """Where `lines` first differ from what was expected, readably."""
+    got = summary(lines)
+    for k, (want, have) in enumerate(zip(expected["chunks"], got["chunks"], strict=False)):
+        if want != have:
+            start = k * CHUNK_LINES
+            shown = "\n".join(f"  {start + i + 1}: {line!r}"
+                              for i, line in enumerate(lines[start : start + 3]))  # fmt: skip
+            head = "\n".join(f"  {line!r}" for line in expected["head"])
+            return (f"{what}: first difference within lines {start + 1}-{start + CHUNK_LINES}; "
+                    f"now there:\n{shown}\nexpected output began:\n{head}")  # fmt: skip
+    return f"{what}: {got['lines']} lines, expected {expected['lines']}"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("compare")
+    write_inputs(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict:
+    return json.loads(EXPECTED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Several chunks per worker, so that their order on the way back is tested."""
+    monkeypatch.setattr(audit, "CHUNK", 97)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("workers", [0, 2], ids=["serial", "forked"])
+def test_output_and_store_as_before(inputs, expected, small_chunks, fmt, workers):
+    data, rows = run(inputs, fmt, workers)
+    want = expected[fmt]
+    lines = _lines(data)
+    assert _sha("\n".join(lines)) == want["sha256"], explain(f"{fmt}, {workers} workers", want,
+                                                             lines)  # fmt: skip
+    assert _sha("\n".join(rows)) == expected["store"]["sha256"], explain(
+        f"the store after {fmt}, {workers} workers", expected["store"], rows
+    )
+
+
+def test_reference_covers_what_it_should(expected):
+    """The input reaches every kind of result: else the comparison proves little."""
+    jsonl = [json.loads(line) for line in expected["jsonl"]["head"]]
+    assert jsonl and all("fields" in obj for obj in jsonl)
+    statuses = expected["statuses"]
+    assert {"match", "variant", "mismatch", "missing", "given", "identified", "unmatched"} <= set(
+        statuses
+    ), statuses
+
+
+def write_reference(folder: Path) -> dict:
+    write_inputs(folder)
+    reference: dict = {}
+    for fmt in FORMATS:
+        data, rows = run(folder, fmt, 0)
+        reference[fmt] = summary(_lines(data))
+        reference["store"] = summary(rows)
+    statuses: set[str] = set()
+    for line in (folder / "out-jsonl-0").read_text(encoding="utf-8").splitlines():
+        obj = json.loads(line)
+        statuses.add(obj["linked_by"] or "unmatched")
+        statuses.update(v["status"] for v in obj["fields"].values())
+    reference["statuses"] = sorted(statuses)
+    return reference
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        EXPECTED.parent.mkdir(parents=True, exist_ok=True)
+        EXPECTED.write_text(json.dumps(write_reference(Path(tmp)), indent=1, ensure_ascii=False)
+                            + "\n", encoding="utf-8")  # fmt: skip
+
+
+def _boom(result):
+    raise ValueError(f"cannot encode {result.listing.id}")
+
+
+def test_a_worker_error_reaches_the_caller(inputs):
+    businesses, _ = read_records(inputs / "canonical.csv", "canonical")
+    records, _ = read_records(inputs / "listings.csv", "listings")
+    _, encoded, _ = audit.compare_records(businesses, records, workers=2, encode=_boom)
+    with pytest.raises(ValueError, match="cannot encode"):
+        next(iter(encoded))
+
+
+def test_listings_of_one_business_go_to_one_worker(inputs):
+    businesses, _ = read_records(inputs / "canonical.csv", "canonical")
+    records, _ = read_records(inputs / "listings.csv", "listings")
+    by_id = {b.id: b for b in businesses}
+    records = [r for r in records if r.business_id is None or r.business_id in by_id]
+    canon = {b.id: type("N", (), {"record": b})() for b in businesses}
+    chosen = audit.route(records, canon, 2)
+    workers_of: dict[str, set[int]] = {}
+    for rec, w in zip(records, chosen, strict=True):
+        if rec.business_id:
+            workers_of.setdefault(rec.business_id, set()).add(w)
+    assert all(len(w) == 1 for w in workers_of.values())
+    assert 0.3 < chosen.count(0) / len(chosen) < 0.7
+    same = [dataclasses.replace(r, business_id=None, phone="(312) 555-0100") for r in records]
+    dealt = audit.route(same, canon, 2)  # one phone for all: dealt out in turn instead
+    assert dealt.count(0) == pytest.approx(len(same) / 2, abs=audit.CHUNK)
+
+
+def test_free_cores_is_at_most_the_usable_cores():
+    assert 0 <= audit.free_cores(0.05) <= len(os.sched_getaffinity(0))
