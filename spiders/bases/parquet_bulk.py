@@ -98,8 +98,9 @@ def bulk_query(places: str, boxes: list[tuple | None]) -> str:
     if boxes and all(boxes):
         lat0, lat1 = min(b[0] for b in boxes), max(b[1] for b in boxes)
         lon0, lon1 = min(b[2] for b in boxes), max(b[3] for b in boxes)
-        around = (f"WHERE lat BETWEEN {lat0!r} AND {lat1!r} "
-                  f"AND lon BETWEEN {lon0!r} AND {lon1!r}")  # fmt: skip
+        # DOUBLE, as the businesses' own boxes are: a place on the edge of one is inside
+        around = (f"WHERE lat BETWEEN {lat0!r}::DOUBLE AND {lat1!r}::DOUBLE "
+                  f"AND lon BETWEEN {lon0!r}::DOUBLE AND {lon1!r}::DOUBLE")  # fmt: skip
     return BULK_SQL.format(places=places, around=around, keys=PLACE_KEYS)
 
 
