@@ -56,8 +56,8 @@ class ParquetSpider(ListingSpider):
 
     id, name, addresses (list of struct street, city, state, zip, country), phones (list),
     websites (list), status (text as the data says it, NULL when it says nothing), categories
-    (list), url, lon, lat, filename and file_row_number (where the place is in the files:
-    `{path}` asks read_parquet for them), and any column `provenance()` or `keeps()` reads.
+    (list), url, lon, lat, and any column `provenance()` or `keeps()` reads. The base adds
+    filename and file_row_number (where the place is in the files) before the first column.
     """
 
     select = ""  # SELECT ... FROM {path}: the source's schema mapped to the columns above
@@ -177,7 +177,9 @@ class ParquetSpider(ListingSpider):
 
     def query_from(self) -> str:
         files = _literal(self.files) + ", filename = true, file_row_number = true"
-        return f"({self.select.format(path=files, **self.present)})"
+        select = self.select.format(path=files, **self.present)
+        # where each place is in the files: the order both reads (bulk or not) give
+        return "(" + select.replace("SELECT ", "SELECT filename, file_row_number, ", 1) + ")"
 
     # --- searching --------------------------------------------------------------------------
 

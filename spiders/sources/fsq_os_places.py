@@ -28,7 +28,7 @@ class FsqOsPlacesSpider(ParquetSpider):
     release_files = "{release}/places/parquet/*.parquet"
     optional_columns = ("placemaker_url", "date_refreshed", "fsq_category_labels")
     select = """
-        SELECT filename, file_row_number, fsq_place_id AS id, name,
+        SELECT fsq_place_id AS id, name,
           [{{'street': address, 'city': locality, 'state': region, 'zip': postcode,
              'country': country}}] AS addresses,
           list_filter([tel], lambda t: t IS NOT NULL) AS phones,

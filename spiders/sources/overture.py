@@ -52,7 +52,7 @@ class OvertureSpider(ParquetSpider):
     release_files = "{release}/theme=places/type=place/*"
     optional_columns = ("operating_status", "socials")
     select = """
-        SELECT filename, file_row_number, id, names.primary AS name,
+        SELECT id, names.primary AS name,
           list_transform(addresses, lambda a: {{'street': a.freeform, 'city': a.locality,
             'state': a.region, 'zip': a.postcode, 'country': a.country}}) AS addresses,
           phones, websites, {operating_status} AS status,
