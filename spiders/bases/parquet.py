@@ -1,5 +1,6 @@
 """Discovery in open data published as Parquet files (Overture Maps Places, Foursquare OS Places):
-no web page to fetch, one DuckDB query per business over the files, each candidate scored with
+no web page to fetch, one DuckDB query per batch of businesses over the files (a join of the
+batch against the places near them, spiders/bases/parquet_bulk.py), each candidate scored with
 the auditor's identification, as a search page's results are.
 
 Where the files are: `NAPAUDIT_<SOURCE>_PARQUET` (e.g. NAPAUDIT_OVERTURE_PARQUET), a local
@@ -14,7 +15,12 @@ Each place is emitted with the raw `status` the data gives (Overture's operating
 "closed since <date>" for Foursquare's date_closed), its `categories` and its `provenance`
 (which release, whose record, when updated). Several spiders may read the same files (Overture's
 places are audited as Facebook's, Bing's or Overture's own by the dataset each came from): the
-rows of one business are read once and shared between them.
+rows of one batch (or one business) are read once and shared between them.
+
+Every audit reads in bulk, a single business being a batch of one. The query of one business
+stays: when a batch's query fails (a remote read cut midway), each of its businesses is read on
+its own, so a failure is an `error` for the businesses it hits only; and the crawl setting
+NAPAUDIT_OPEN_DATA_BULK = 0 makes every read one business's (bench/opendata.py compares both).
 """
 
 from __future__ import annotations
@@ -27,13 +33,13 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
-import zipcodes
 from napaudit.auditor.audit import rank_candidates
 from napaudit.auditor.catalog import Source, load_catalog
 from napaudit.auditor.identify import THRESHOLD
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.normalize.text import STOPWORDS, words
 from napaudit.spiders.bases.listing import ListingSpider, now
+from napaudit.spiders.bases.parquet_bulk import BULK_SIZE, batches, box, bulk_params, bulk_query
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import ERROR, NOT_FOUND, OK
 
@@ -41,7 +47,6 @@ if TYPE_CHECKING:
     import duckdb
 
 SKIPPED = "skipped"  # the outcome the audit gives a source it could not search at all
-NEAR_DEGREES = 0.25  # around a ZIP's centre (~25 km): how far a remote read looks for a place
 _STOP = STOPWORDS
 
 
@@ -51,7 +56,8 @@ class ParquetSpider(ListingSpider):
 
     id, name, addresses (list of struct street, city, state, zip, country), phones (list),
     websites (list), status (text as the data says it, NULL when it says nothing), categories
-    (list), url, lon, lat, and any column `provenance()` or `keeps()` reads.
+    (list), url, lon, lat, and any column `provenance()` or `keeps()` reads. The base adds
+    filename and file_row_number (where the place is in the files) before the first column.
     """
 
     select = ""  # SELECT ... FROM {path}: the source's schema mapped to the columns above
@@ -75,6 +81,7 @@ class ParquetSpider(ListingSpider):
         self.files = ""  # what is read: the path, or the newest release's files
         self.present: dict[str, str] = {}
         self.db_error: type[Exception] = Exception  # duckdb.Error, once DuckDB is imported
+        self.bulk: dict[str, list[dict]] = {}  # the rows the batch's query read, by business
 
     @property
     def path_env(self) -> str:
@@ -84,21 +91,39 @@ class ParquetSpider(ListingSpider):
         path, why = self.location()
         if path:
             why = await asyncio.to_thread(self.open, path)
-        for business_id, business in self.businesses.items():
-            if why:
-                outcome = SKIPPED if not path else ERROR
+        if why:
+            outcome = SKIPPED if not path else ERROR
+            for business_id in self.businesses:
                 yield self.search_listing(business_id, path, outcome, why)
-                continue
-            try:
-                rows = await asyncio.to_thread(self.candidates, business, "://" in path)
-            except self.db_error as exc:  # a remote read that fails midway: this business only
-                reason = f"could not read {self.label} data at {self.files}: {exc}"
-                yield self.search_listing(business_id, path, ERROR, reason.splitlines()[0])
-                continue
-            for item in self.listings(business, rows, path):
+        else:
+            async for item in self.search_all(path):
                 yield item
         if self.db is not None:
             self.db.close()
+
+    async def search_all(self, path: str) -> AsyncIterator[Listing]:
+        near = "://" in path
+        size = self.settings.getint("NAPAUDIT_OPEN_DATA_BULK", BULK_SIZE)
+        for batch in batches(self.businesses, size, near):
+            if size > 0:
+                try:
+                    self.bulk = await asyncio.to_thread(self.candidates_of, batch, near)
+                except self.db_error:  # each business of the batch is then read on its own
+                    self.bulk = {}
+            for business_id in batch:
+                business = self.businesses[business_id]
+                try:
+                    if business_id in self.bulk:
+                        rows = self.candidates(business, near)
+                    else:
+                        rows = await asyncio.to_thread(self.candidates, business, near)
+                except self.db_error as exc:  # a remote read that fails midway: this business
+                    reason = f"could not read {self.label} data at {self.files}: {exc}"
+                    yield self.search_listing(business_id, path, ERROR, reason.splitlines()[0])
+                    continue
+                for item in self.listings(business, rows, path):
+                    yield item
+            self.bulk = {}
 
     # --- where the files are ---------------------------------------------------------------
 
@@ -151,7 +176,10 @@ class ParquetSpider(ListingSpider):
         return endpoint + self.release_files.format(release=folders[-1])
 
     def query_from(self) -> str:
-        return f"({self.select.format(path=_literal(self.files), **self.present)})"
+        files = _literal(self.files) + ", filename = true, file_row_number = true"
+        select = self.select.format(path=files, **self.present)
+        # where each place is in the files: the order both reads (bulk or not) give
+        return "(" + select.replace("SELECT ", "SELECT filename, file_row_number, ", 1) + ")"
 
     # --- searching --------------------------------------------------------------------------
 
@@ -159,7 +187,9 @@ class ParquetSpider(ListingSpider):
         """The places that share the business's ZIP, or its phone, or a name word and its
         city: the blocking, as a search page does. DuckDB reads only what it needs; with
         `near` (remote files), only around the ZIP's centre. Read once for every spider that
-        reads the same files with the same query."""
+        reads the same files with the same query; what the batch's query read, when it did."""
+        if business.record.id in self.bulk:
+            return self.bulk[business.record.id]
         params = blocking(business)
         key = (self.files, self.query_from(), near, business.zip5, tuple(sorted(params.items())))
         return SHARED.get(key, lambda: self.read_rows(business, params, near))
@@ -171,22 +201,34 @@ class ParquetSpider(ListingSpider):
                   lambda p: right(regexp_replace(p, '[^0-9]', '', 'g'), 10) = $phone)) > 0)
             OR ($token <> '' AND strip_accents(lower(name)) LIKE '%' || $token || '%'
                 AND len(list_filter(addresses, lambda a: lower(a.city) = $city)) > 0)"""
-        around = self.near(business) if near else ""
-        sql = f"SELECT * FROM {self.query_from()} WHERE ({where}) {around}"
+        around = box(business) if near else None
+        if around:  # it lets DuckDB skip the row groups of remote files (sorted by place)
+            params = {**params, **dict(zip(("lat0", "lat1", "lon0", "lon1"), around, strict=True))}
+            where = f"({where}) AND lat BETWEEN $lat0 AND $lat1 AND lon BETWEEN $lon0 AND $lon1"
+        sql = f"SELECT * FROM {self.query_from()} WHERE {where} ORDER BY filename, file_row_number"
         cursor = self.db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def near(self, business: Normalized) -> str:
-        """A filter on coordinates around the ZIP's centre: it lets DuckDB skip the row groups
-        of remote files (the published files are sorted by place) instead of reading them."""
-        if not business.zip5:
-            return ""
-        found = zipcodes.matching(business.zip5)
-        if not found:
-            return ""
-        lat, lon, d = float(found[0]["lat"]), float(found[0]["long"]), NEAR_DEGREES
-        return f"AND lat BETWEEN {lat - d} AND {lat + d} AND lon BETWEEN {lon - d} AND {lon + d}"
+    def candidates_of(self, batch: list[str], near: bool) -> dict[str, list[dict]]:
+        """Every business of the batch -> its candidates (as `candidates` finds them), read
+        with one query, once for every spider that reads the same files."""
+        blocked = [blocking(self.businesses[b]) for b in batch]
+        boxes = [box(self.businesses[b]) if near else None for b in batch]
+        key = (self.files, self.query_from(), near, tuple(batch),
+               tuple(tuple(sorted(p.items())) for p in blocked))  # fmt: skip
+        return BULK_SHARED.get(key, lambda: self.read_batch(batch, blocked, boxes))
+
+    def read_batch(self, batch: list[str], blocked: list[dict], boxes: list) -> dict:
+        found: dict[str, list[dict]] = {b: [] for b in batch}
+        params = bulk_params(blocked, boxes)
+        if not params["n"]:  # no business has a ZIP, a phone or a name word: nothing to join
+            return found
+        cursor = self.db.execute(bulk_query(self.query_from(), boxes), params)
+        names = [d[0] for d in cursor.description][1:]
+        for row in cursor.fetchall():
+            found[batch[row[0]]].append(dict(zip(names, row[1:], strict=True)))
+        return found
 
     def listings(self, business: Normalized, rows: list[dict], path: str) -> list[Listing]:
         business_id = business.record.id
@@ -327,6 +369,7 @@ class SharedRows:
 
 
 SHARED = SharedRows()
+BULK_SHARED = SharedRows(size=2)  # a batch's rows: Overture's three spiders go through together
 
 
 def _literal(path: str) -> str:
