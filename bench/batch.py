@@ -56,11 +56,14 @@ def run_batch(web, clients: Path, db: Path, sources: list[str], *more: str, cut_
     if cut_after is not None:
         watch = threading.Thread(target=_interrupt, args=(child, web, hits + cut_after))
         watch.start()
-    for _line in child.stderr:  # a line per business: read, so that the pipe never fills
-        pass
+    last: list[str] = []
+    for line in child.stderr:  # a line per business: read, so that the pipe never fills
+        last = [*last[-4:], line.rstrip()]
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
+    if child.returncode not in (0, 130):
+        print("\n".join(last))  # what the batch said last: why it failed
     return child.returncode, seconds, len(web.hits) - hits, usage.ru_maxrss / 1024
 
 
