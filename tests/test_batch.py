@@ -4,6 +4,7 @@ ending with exactly what an uninterrupted run stores."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -143,10 +144,14 @@ def test_a_full_disk_stops_the_batch_with_a_message_and_resume_completes_it(gene
         pytest.skip(f"cannot mount a small file system here ({mounted.stderr.strip()})")
     try:
         filler = disk / "filler"
-        # leave 2.8 MB: the run fills it past the guard's 2 MB a few hundred listings in
-        filler.write_bytes(b"\0" * (16 * 1024 * 1024 - 2800 * 1024))
         db = disk / "a.db"
         full = batch(web, clients, db)
+        # once the run has stored its first results, the disk fills to 1.5 MB free: under the
+        # guard's 2 MB (checked every second), while SQLite can still write
+        waited = time.monotonic()
+        while _count(db) == 0 and full.poll() is None and time.monotonic() - waited < 120:
+            time.sleep(0.05)
+        filler.write_bytes(b"\0" * (shutil.disk_usage(disk).free - 1536 * 1024))
         out, err = full.communicate(timeout=600)
         assert full.returncode == 4, err[-3000:]
         assert str(db) in err.splitlines()[-1] and "Traceback" not in err
