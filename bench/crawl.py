@@ -88,12 +88,8 @@ class Bare(scrapy.Spider):
         text = response.xpath('//script[@type="application/ld+json"]/text()').get()
         yield json.loads(text)
 
-c = int(sys.argv[3])
-settings = {"LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": True,
-    "CONCURRENT_REQUESTS": c, "CONCURRENT_REQUESTS_PER_DOMAIN": c,
-    "TELNETCONSOLE_ENABLED": False, "WARN_ON_GENERATOR_RETURN_VALUE": False}
-if len(sys.argv) > 4:
-    settings["CONCURRENT_ITEMS"] = int(sys.argv[4])
+settings = {"LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False,
+            "WARN_ON_GENERATOR_RETURN_VALUE": False, **json.loads(sys.argv[3])}
 process = CrawlerProcess(settings)
 start = time.perf_counter()
 process.crawl(Bare)
@@ -150,7 +146,10 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     ours, bare, bare_items = [], [], []
-    per_response = str(napaudit_settings.CONCURRENT_ITEMS)
+    per_response = napaudit_settings.CONCURRENT_ITEMS
+    same = {"CONCURRENT_REQUESTS": CONCURRENCY, "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY}
+    bare_settings = json.dumps(same)
+    items_settings = json.dumps({**same, "CONCURRENT_ITEMS": per_response})
     with tempfile.TemporaryDirectory() as tmp:
         clients, urls = inputs(Path(tmp), base, args.pages)
         for i in range(args.repeat):  # alternate, so that a busy moment hits both alike
@@ -158,9 +157,9 @@ def main() -> None:
             seconds, items = run(NAPAUDIT, str(clients), str(urls), db, c)
             assert int(items) == args.pages, f"napaudit stored {items} of {args.pages} pages"
             ours.append(args.pages / float(seconds))
-            bare.append(args.pages / float(run(BARE, base, str(args.pages), c)[0]))
+            bare.append(args.pages / float(run(BARE, base, str(args.pages), bare_settings)[0]))
             bare_items.append(
-                args.pages / float(run(BARE, base, str(args.pages), c, per_response)[0])
+                args.pages / float(run(BARE, base, str(args.pages), items_settings)[0])
             )
     server.shutdown()
     ours_rate, bare_rate = statistics.median(ours), statistics.median(bare)

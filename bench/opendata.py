@@ -38,21 +38,7 @@ import duckdb  # noqa: E402
 import zipcodes  # noqa: E402
 from napaudit.auditor.models import Record  # noqa: E402
 from napaudit.auditor.normalize.record import Normalized, normalize_record  # noqa: E402
-
-# Overture Places' published schema (docs.overturemaps.org, "Places"; the 2025 releases).
-OVERTURE_SCHEMA = """
-    id VARCHAR, geometry BLOB, bbox STRUCT(xmin FLOAT, xmax FLOAT, ymin FLOAT, ymax FLOAT),
-    version INTEGER,
-    sources STRUCT(property VARCHAR, dataset VARCHAR, record_id VARCHAR, update_time VARCHAR,
-                   confidence DOUBLE)[],
-    names STRUCT("primary" VARCHAR, common MAP(VARCHAR, VARCHAR),
-                 rules STRUCT(variant VARCHAR, language VARCHAR, value VARCHAR)[]),
-    categories STRUCT("primary" VARCHAR, alternate VARCHAR[]), confidence DOUBLE,
-    websites VARCHAR[], socials VARCHAR[], emails VARCHAR[], phones VARCHAR[],
-    brand STRUCT(wikidata VARCHAR, names STRUCT("primary" VARCHAR)),
-    addresses STRUCT(freeform VARCHAR, locality VARCHAR, postcode VARCHAR, region VARCHAR,
-                     country VARCHAR)[],
-    operating_status VARCHAR"""
+from napaudit.sampleweb.opendata import OVERTURE_SCHEMA  # noqa: E402
 
 FIRST = ("Harbor Copper Blue Golden Maple Cedar Silver River Summit Lakeside Northside Sunset "
          "Pioneer Liberty Heritage Orchard Granite Prairie Willow Redwood Evergreen Highland "

@@ -4,47 +4,25 @@ delay and at napaudit's least delay, on a small server and on the sample web's.
     .venv/bin/python bench/politeness.py            # 200 pages a run
     .venv/bin/python bench/politeness.py --pages 500
 
-A bare Scrapy spider (2 requests per site, as napaudit's default) fetches local pages from a
-server that counts the requests it is answering at once. Each run is its own process. Printed per
-run: wall seconds and the most requests the server saw in flight. "small server": HTTP/1.0 and
-the standard library's listen backlog of 5, the sample web before 2026-12-02; "sample web":
-keep-alive and a backlog of 128, as the sample web serves now.
+The bare Scrapy spider of bench/crawl.py (2 requests per site, as napaudit's default) fetches
+its pages from a server that counts the requests it is answering at once. Each run is its own
+process. Printed per run: wall seconds and the most requests the server saw in flight. "small
+server": HTTP/1.0 and the standard library's listen backlog of 5, the sample web before
+2026-12-02; "sample web": keep-alive and a backlog of 128, as the sample web serves now.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from crawl import BARE, page  # the bare spider and the pages of bench/crawl.py
 from napaudit.spiders import settings
-
-BODY = b"<html><body><h1>A listing</h1>%s</body></html>" % (b"<p>Opening hours.</p>" * 100)
-
-SPIDER = """
-import sys, time
-import scrapy
-from scrapy.crawler import CrawlerProcess
-
-class Bare(scrapy.Spider):
-    name = "bare"
-    async def start(self):
-        for i in range(int(sys.argv[2])):
-            yield scrapy.Request(f"{sys.argv[1]}/biz/{i}")
-    def parse(self, response):
-        yield {"length": len(response.body)}
-
-process = CrawlerProcess({"LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": sys.argv[3] == "1",
-    "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": int(sys.argv[5]),
-    "DOWNLOAD_DELAY": float(sys.argv[4]), "TELNETCONSOLE_ENABLED": False})
-start = time.perf_counter()
-process.crawl(Bare)
-process.start()
-print(time.perf_counter() - start)
-"""
 
 
 class Counting:
@@ -64,7 +42,8 @@ class Counting:
                     counting.most = max(counting.most, counting.now)
                 try:
                     time.sleep(0.002)  # a page takes a moment to make
-                    body = b"User-agent: *\nDisallow:\n" if self.path == "/robots.txt" else BODY
+                    robots = self.path == "/robots.txt"
+                    body = b"User-agent: *\nDisallow:\n" if robots else page(int(self.path[5:]))
                     self.send_response(200)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
@@ -86,12 +65,14 @@ def run(pages: int, robots: bool, delay: float, keep_alive: bool, backlog: int) 
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    per_site = str(settings.CONCURRENT_REQUESTS_PER_DOMAIN)
-    done = subprocess.run(
-        [sys.executable, "-c", SPIDER, base, str(pages), "1" if robots else "0", str(delay),
-         per_site],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+    polite = {
+        "ROBOTSTXT_OBEY": robots,
+        "DOWNLOAD_DELAY": delay,
+        "CONCURRENT_REQUESTS": 16,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.CONCURRENT_REQUESTS_PER_DOMAIN,
+    }
+    done = subprocess.run([sys.executable, "-c", BARE, base, str(pages), json.dumps(polite)],
+                          capture_output=True, text=True, check=True)  # fmt: skip
     server.shutdown()
     server.server_close()
     return float(done.stdout.split()[-1]), counting.most

@@ -96,8 +96,23 @@ def _parse_settings(ctx, param, values: tuple[str, ...]) -> dict:
             parsed = json.loads(value)
         except ValueError:
             parsed = value
+        _check_number(pair, name.strip(), parsed)
         settings[name.strip()] = parsed
     return settings
+
+
+def _check_number(pair: str, name: str, value: object) -> None:
+    """A setting napaudit's settings give a number (a delay, a limit, a batch size) takes a
+    number, not text it would fail on once the crawl has started."""
+    from napaudit.spiders import settings as defaults
+
+    default = getattr(defaults, name, None)
+    if isinstance(default, bool) or not isinstance(default, int | float):
+        return
+    wanted = int if isinstance(default, int) else int | float
+    if isinstance(value, bool) or not isinstance(value, wanted) or value < 0:
+        kind = "a whole number" if wanted is int else "a number"
+        raise click.BadParameter(f"'{pair}': {name} takes {kind}, 0 or more")
 
 
 @click.command(context_settings=CONTEXT)

@@ -4,6 +4,8 @@ napaudit never solves CAPTCHAs or rotates proxies: a page that blocks us is repo
 "not checked: blocked", and the owner checks it by hand.
 """
 
+from napaudit.spiders.bases.parquet_bulk import BULK_SIZE
+
 from napaudit import __version__
 
 BOT_NAME = "napaudit"
@@ -67,6 +69,9 @@ SCHEDULER_START_DISK_QUEUE = None
 # Open data (Overture, Foursquare OS Places): read the newest published release over the network
 # when no local file is given. Off, such a source is "not checked" with the reason.
 NAPAUDIT_OPEN_DATA_REMOTE = True
+# Businesses whose open-data candidates one DuckDB query reads (spiders.bases.parquet_bulk); 0:
+# one query per business.
+NAPAUDIT_OPEN_DATA_BULK = BULK_SIZE
 
 # At most this many businesses are read from one page (a JSON-LD @graph of 100,000 places);
 # the rest are counted (napaudit/extract/left_out). 0: no limit.

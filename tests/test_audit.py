@@ -208,6 +208,16 @@ def test_audit_input_errors_exit_2(tmp_path):
     assert done.returncode == 2
     assert "napaudit.toml, line 2: [keys] google: must be a string" in done.stderr
     assert not (tmp_path / "a.db").exists()  # stopped before anything started
+    # a crawl setting napaudit gives a number takes one, checked before the crawl starts
+    for pair, said in (
+        ("MIN_DOWNLOAD_DELAY=soon", "MIN_DOWNLOAD_DELAY takes a number"),
+        ("NAPAUDIT_OPEN_DATA_BULK=2.5", "NAPAUDIT_OPEN_DATA_BULK takes a whole"),
+        ("NAPAUDIT_PAGE_LIMIT=-1", "NAPAUDIT_PAGE_LIMIT takes a whole"),
+    ):
+        done = napaudit("audit", str(CLIENTS), "--db", str(tmp_path / "a.db"), "--set", pair)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert f"'{pair}': {said}" in done.stderr
+    assert not (tmp_path / "a.db").exists()
 
 
 def test_demo_runs_end_to_end(tmp_path):

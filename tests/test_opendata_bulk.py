@@ -12,6 +12,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+import test_sources_parquet
 from conftest import ROOT, realdata
 from napaudit.auditor.normalize.record import normalize_record
 from napaudit.auditor.records import read_records
@@ -23,9 +24,10 @@ from napaudit.spiders.sources.fsq_os_places import FsqOsPlacesSpider
 from napaudit.spiders.sources.overture import OvertureSpider
 from scrapy.utils.test import get_crawler
 from test_sources_opendata import OVERTURE, clients_of, rows
-from test_sources_parquet import write_fsq, write_overture
 
 CLIENTS = ROOT / "data" / "samples" / "clients.csv"
+# the sample clients and the hand-written files, as the per-business tests have them
+clients, files = test_sources_parquet.clients, test_sources_parquet.files
 SPIDERS = (OvertureSpider, FacebookSpider, BingSpider, FsqOsPlacesSpider)
 
 
@@ -34,19 +36,6 @@ def _bench():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("bulk")
-    return {"overture": write_overture(folder / "places.parquet"),
-            "fsq-os-places": write_fsq(folder / "fsq.parquet")}  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def clients() -> dict:
-    records, _ = read_records(str(CLIENTS), "canonical")
-    return {r.id: normalize_record(r) for r in records}
 
 
 @pytest.fixture(scope="module")
