@@ -253,11 +253,14 @@ def page_listing(
     business: Normalized, found: list[dict], source: str, url: str, fetched_at: str = "",
     key: str = "",
 ) -> Result:  # fmt: skip
-    """What a fetched page shows of the canonical `business`, ready to store and not yet
-    judged (auditor.judging judges it after the crawl, and again whenever asked).
+    """What a fetched page shows of the canonical `business`, judged, ready to store.
 
     A page may show several businesses (a sidebar of others, a chain's locations): the one
     kept is the one that scores best against `business`, and its score is kept as evidence.
+    It is judged here, as it is stored, with what ranking normalized: the very judgement
+    auditor.judging gives the stored listing (normalized again from its stored values, scored
+    again against the business), which `rejudge` repeats whenever asked; the crawl's pages are
+    never normalized and scored twice.
     """
     score, evidence, values, listing = _ranked(business, found)[0]
     record = Record(id=key or url, source=source, url=url, business_id=business.record.id,
@@ -267,8 +270,8 @@ def page_listing(
     listing = replace(listing, record=record)
     match = Match(business.record.id, round(score, 3), business.record.id, evidence)
     normalized = json.dumps(listing.as_dict(), ensure_ascii=False)
-    return Result(listing.record, normalized, match, business, [], fetched_at=fetched_at,
-                  judged=False)  # fmt: skip
+    return Result(listing.record, normalized, match, business, judge(business, listing),
+                  fetched_at=fetched_at)  # fmt: skip
 
 
 def not_checked(

@@ -225,6 +225,15 @@ class History:
         )
         return {r[0]: r[1] for r in rows}
 
+    def status_counts(self, run_id: int) -> dict[str, int]:
+        """How many verdicts of each status the run's checks gave (match, variant, ...)."""
+        rows = self._rows(
+            "SELECT f.status, count(*) FROM run_listings rl JOIN findings f "
+            "ON f.check_id = rl.check_id WHERE rl.run_id = ? GROUP BY f.status",
+            (run_id,),
+        )
+        return {r[0]: r[1] for r in rows}
+
     def summary(self, run_id: int) -> list[dict]:
         """Per business of a run: listings checked and not, mismatched and missing fields."""
         rows = self._rows(SUMMARY, (run_id,))

@@ -1,9 +1,10 @@
-"""Judge what a run stored: the crawl stores what each page shows, the auditor judges it here.
+"""Judge what a run stored, from the store: the same judgement a crawl gives each page as it
+stores it (auditor.audit.page_listing), given again with no network.
 
-`judge_run` judges every listing of a run that no check has judged yet (after a crawl, or after
-`rejudge` copied an older run's history into a new run), with the rules of today: normalize the
-stored raw values again, identify or score the listing against the run's businesses, judge every
-field, store the checks. No network: everything comes from the store.
+`judge_run` judges every listing of a run that no check has judged yet (after `rejudge` copied
+an older run's history into a new run, or what a crawl stored unjudged), with the rules of
+today: normalize the stored raw values again, identify or score the listing against the run's
+businesses, judge every field, store the checks. No network: everything comes from the store.
 """
 
 from __future__ import annotations

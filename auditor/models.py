@@ -92,7 +92,7 @@ class Result:
     outcome: str = "ok"  # ok | not_found | blocked | error
     outcome_reason: str = ""
     fetched_at: str = ""
-    judged: bool = True  # False: stored as fetched, judged after the crawl (auditor.judging)
+    judged: bool = True  # False: stored unjudged; auditor.judging judges it from the store
 
     @property
     def linked_by(self) -> str | None:

@@ -162,8 +162,9 @@ def run_audit(
     finished = reason == "finished" and not lost
     counts = {"businesses": len(canon), "listings": len(targets), "skipped": len(problems)}
     status = "done" if finished else "failed" if reason == "failed" else "interrupted"
-    if finished:  # the auditor judges what the crawl stored
-        counts.update(judge_run(store, run_id, canon))
+    if finished:  # pages were judged as they were stored; the auditor judges what was not
+        judge_run(store, run_id, canon)
+        counts.update(History(store.db).status_counts(run_id))
         score_run(store, run_id)
     try:
         if lost:

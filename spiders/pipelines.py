@@ -1,5 +1,6 @@
-"""Pipelines: store what each fetched page shows of the business it should show. Judging comes
-after the crawl (napaudit.auditor.judging), from the store: spiders collect, the auditor judges."""
+"""Pipelines: store what each fetched page shows of the business it should show, judged by the
+auditor (napaudit.auditor.audit.page_listing) as it is stored: spiders collect, the auditor
+judges. What a run stored unjudged is judged from the store (napaudit.auditor.judging)."""
 
 from __future__ import annotations
 

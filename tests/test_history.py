@@ -142,6 +142,17 @@ def test_rejudge_gives_the_same_findings_without_the_network(demo_db, runner, tm
     with History(db) as history:
         assert history.stored(3)[1] == history.stored(2)[1]
         assert history.runs()[-1].command == "rejudge"
+    # The crawl judged each page as it stored it; judging the stored values again gives the
+    # very same checks, scores and evidence.
+    columns = "source, listing_key, check_id, linked_by, match_score, evidence"
+    with sqlite3.connect(db) as conn:
+        crawled, rejudged = (
+            conn.execute(f"SELECT {columns} FROM run_listings WHERE run_id = ? "
+                         "ORDER BY source, listing_key", (run,)).fetchall()  # fmt: skip
+            for run in (2, 3)
+        )
+    assert crawled == rejudged
+    assert sum(1 for row in crawled if row[2]) > 20  # judged, not merely both empty
 
 
 def test_rejudge_after_a_rule_change_gives_new_verdicts_and_keeps_the_old_run(
