@@ -147,8 +147,10 @@ def test_rejudge_gives_the_same_findings_without_the_network(demo_db, runner, tm
     columns = "source, listing_key, check_id, linked_by, match_score, evidence"
     with sqlite3.connect(db) as conn:
         crawled, rejudged = (
-            conn.execute(f"SELECT {columns} FROM run_listings WHERE run_id = ? "
-                         "ORDER BY source, listing_key", (run,)).fetchall()  # fmt: skip
+            conn.execute(
+                f"SELECT {columns} FROM run_listings WHERE run_id = ? ORDER BY source, listing_key",
+                (run,),
+            ).fetchall()
             for run in (2, 3)
         )
     assert crawled == rejudged
