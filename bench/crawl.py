@@ -11,6 +11,10 @@ response), so that the second ratio shows what the pipeline costs apart from tha
 run with the same concurrency and no delay (it is our own server; napaudit keeps its least
 delay, settings.MIN_DOWNLOAD_DELAY), each in its own process. The server keeps connections
 alive, as web servers do. Target: napaudit at least 0.8 of the bare spider's rate.
+
+`--floor` adds a fourth run: napaudit with no extraction, every page stored as showing no
+business (so no page is normalized, scored or judged; the clients still are). Its rate bounds
+what any saving in the auditor's work per page can give in this one crawling process.
 """
 
 from __future__ import annotations
@@ -101,6 +105,10 @@ NAPAUDIT = """
 import sys, time
 from napaudit.auditing import run_audit
 from napaudit.spiders.crawl import CrawlOptions
+if sys.argv[5:] == ["floor"]:  # no extraction: each page is stored as showing no business
+    import napaudit.spiders.bases.listing as listing
+    from napaudit.spiders.extract import Businesses
+    listing.page_businesses = lambda spider, text, url: Businesses()
 options = CrawlOptions(delay=0, timeout=20, retries=0, log_level="ERROR")
 c = int(sys.argv[4])
 extra = {"CONCURRENT_REQUESTS": c, "CONCURRENT_REQUESTS_PER_DOMAIN": c,
@@ -139,13 +147,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; medians reported")
+    parser.add_argument("--floor", action="store_true",
+                        help="also napaudit with no extraction (every page stored as showing no "
+                             "business, so never normalized, scored or judged): what the crawl "
+                             "costs before any of the auditor's work")  # fmt: skip
     args = parser.parse_args()
     ThreadingHTTPServer.request_queue_size = 128  # a crawl opens its connections together
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    ours, bare, bare_items = [], [], []
+    ours, bare, bare_items, floor = [], [], [], []
     per_response = napaudit_settings.CONCURRENT_ITEMS
     same = {"CONCURRENT_REQUESTS": CONCURRENCY, "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY}
     bare_settings = json.dumps(same)
@@ -161,6 +173,10 @@ def main() -> None:
             bare_items.append(
                 args.pages / float(run(BARE, base, str(args.pages), items_settings)[0])
             )
+            if args.floor:
+                db = str(Path(tmp) / f"floor{i}.db")
+                seconds, _ = run(NAPAUDIT, str(clients), str(urls), db, c, "floor")
+                floor.append(args.pages / float(seconds))
     server.shutdown()
     ours_rate, bare_rate = statistics.median(ours), statistics.median(bare)
     items_rate = statistics.median(bare_items)
@@ -171,10 +187,19 @@ def main() -> None:
               f"bare_concurrent_items_{per_response}_pages_per_s": [round(x) for x in bare_items],
               "ratio_of_medians": round(ratio, 2),
               "ratio_to_bare_with_same_items": round(items_ratio, 2)}  # fmt: skip
+    if floor:
+        floor_rate = statistics.median(floor)
+        result |= {"napaudit_no_extraction_pages_per_s": [round(x) for x in floor],
+                   "no_extraction_ratio_to_bare_with_same_items":
+                       round(floor_rate / items_rate, 2)}  # fmt: skip
     print(json.dumps(result))
     print(f"napaudit {ours_rate:.0f} pages/s; bare Scrapy {bare_rate:.0f} pages/s with its "
           f"defaults, {items_rate:.0f} with CONCURRENT_ITEMS={per_response} (medians of "
           f"{args.repeat}): ratios {ratio:.2f} and {items_ratio:.2f} (target >= 0.8)")  # fmt: skip
+    if floor:
+        print(f"napaudit with no extraction (no page normalized, scored or judged): "
+              f"{floor_rate:.0f} pages/s, {floor_rate / items_rate:.2f} of the bare spider with "
+              f"CONCURRENT_ITEMS={per_response}")  # fmt: skip
 
 
 if __name__ == "__main__":
