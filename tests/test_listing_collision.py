@@ -1,9 +1,11 @@
 """Sister businesses (the same name words and street, another number) that one search finds both
-of: each ends with its own place, and a listing two businesses still claim belongs to one."""
+of: each ends with its own place, and a listing two businesses still claim belongs to one. A
+page showing two businesses (a hotel's restaurants) is two listings: each keeps its own."""
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -16,9 +18,15 @@ from napaudit.auditor.history import History
 from napaudit.auditor.models import Record
 from napaudit.auditor.normalize.record import normalize_record
 from napaudit.auditor.store import Store
-from napaudit.sampleweb.generated import Generated, GeneratedWeb, keys_env, write_clients
-from napaudit.sampleweb.middleware import cli_args
-from napaudit.sampleweb.server import serving
+from napaudit.sampleweb.generated import (
+    Generated,
+    GeneratedSearch,
+    GeneratedWeb,
+    keys_env,
+    write_clients,
+)
+from napaudit.sampleweb.middleware import HOST, cli_args
+from napaudit.sampleweb.server import SampleWeb, serving
 
 from napaudit.cli import cli
 
@@ -141,3 +149,91 @@ def test_two_businesses_claiming_one_listing_the_better_keeps_it(tmp_path, runne
         fixes = [(r["business_id"], r["kind"], r["source"], r["reason"]) for r in csv.DictReader(f)]
     assert fixes == [("b", "gap", "google", "google:P1 is business a's listing in this run (its "
                                             "score 1.000; this business's 0.059)")]  # fmt: skip
+
+
+# --- a page showing two businesses ----------------------------------------------------------
+
+RESTAURANTS = [("blue", "Blue Door Grill", "(512) 555-0101"),
+               ("lantern", "Lantern Bar", "(512) 555-0102")]  # fmt: skip
+
+
+def hotel_page() -> bytes:
+    graph = [{"@type": "Restaurant", "name": name, "telephone": phone,
+              "address": {"@type": "PostalAddress", "streetAddress": "100 Main St",
+                          "addressLocality": "Austin", "addressRegion": "TX",
+                          "postalCode": "78701"}}
+             for _, name, phone in RESTAURANTS]  # fmt: skip
+    ld = json.dumps({"@context": "https://schema.org", "@graph": graph})
+    return f'<html><head><script type="application/ld+json">{ld}</script></head></html>'.encode()
+
+
+class HotelWeb(SampleWeb):
+    """Pages given by path, nothing else."""
+
+    def __init__(self, pages: dict[str, bytes]):
+        super().__init__()
+        self.pages = pages
+        self.__dict__["search"] = GeneratedSearch({})  # no search index to build
+
+    def answer(self, path: str, query: str = "", headers: dict[str, str] | None = None):
+        if path == "/robots.txt":
+            return 200, {}, b"User-agent: *\nDisallow:\n"
+        if path in self.pages:
+            return 200, {}, self.pages[path]
+        return 404, {}, b"<h1>404 Not Found</h1>"
+
+
+def test_a_page_showing_two_businesses_is_a_listing_of_each(tmp_path):
+    """Both restaurants of a hotel are given its dining page: each keeps the entry it matched
+    (before, one replaced the other's row: exit 4, "not stored")."""
+    page = "/hotel/dining"
+    (tmp_path / "clients.csv").write_text(
+        "id,name,address,city,state,zip,phone\n"
+        + "".join(f"{b},{n},100 Main St,Austin,TX,78701,{p}\n" for b, n, p in RESTAURANTS)
+    )
+    (tmp_path / "pages.csv").write_text(
+        "business_id,source,url\n"
+        + "".join(f"{b},website,http://{HOST}{page}\n" for b, _, _ in RESTAURANTS)
+    )
+    with serving(HotelWeb(pages={page: hotel_page()})) as web:
+        done = subprocess.run(
+            [sys.executable, "-m", "napaudit", "audit", str(tmp_path / "clients.csv"),
+             "--listings", str(tmp_path / "pages.csv"), "--db", str(tmp_path / "a.db"),
+             "--delay", "0", "--report", str(tmp_path / "report"), *cli_args(web.base_url)],
+            capture_output=True, text=True, cwd=ROOT, timeout=300,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "blue: 1 listings checked, 0 not checked" in done.stderr.splitlines()
+    assert "lantern: 1 listings checked, 0 not checked" in done.stderr.splitlines()
+    listings, findings = History(tmp_path / "a.db").stored()
+    assert listings == {
+        ("blue", "website", f"http://{HOST}{page}", "ok", None),
+        ("lantern", "website", f"http://{HOST}{page}#lantern", "ok", None),
+    }
+    # each judged against the entry it matched
+    judged = {(b, f, status) for b, _, _, f, status, _ in findings if f in ("name", "phone")}
+    assert judged == {(b, f, "match") for b, _, _ in RESTAURANTS for f in ("name", "phone")}
+
+
+@pytest.mark.parametrize("batches", [("a", "b"), ("b", "a"), ("ab",), ("ba",)])
+def test_two_businesses_on_one_page_both_keep_their_listing(tmp_path, batches):
+    """Two claims on one key showing different entries of the page are two listings, in
+    whichever order and batches they are stored: the first by score, then id, keeps the key."""
+    restaurants = {
+        x: normalize_record(Record(id=b, name=n, address="100 Main St", city="Austin",
+                                   state="TX", zip="78701", phone=p))
+        for x, (b, n, p) in zip("ab", RESTAURANTS, strict=True)
+    }  # fmt: skip
+    shown = [{"name": n, "address": "100 Main St", "city": "Austin", "state": "TX",
+              "zip": "78701", "phone": p} for _, n, p in RESTAURANTS]  # fmt: skip
+    url = "https://hotel.example/dining"
+    claims = {x: page_listing(n, shown, "website", url) for x, n in restaurants.items()}
+    store = Store(tmp_path / "a.db")
+    run = store.start_run("audit", {})
+    versions = store.save_businesses(run, restaurants.values())
+    for batch in batches:
+        store.save_results(run, [claims[x] for x in batch], versions)
+    assert History(tmp_path / "a.db").stored(run)[0] == {
+        ("blue", "website", url, "ok", None),
+        ("lantern", "website", f"{url}#lantern", "ok", None),
+    }
