@@ -7,7 +7,9 @@ field). What a run saw is history: `run_businesses` and `run_listings` say, run 
 versions were seen, how each listing was identified and which check judged it; `run_scores`
 keeps each business's score per run. Running the same input twice adds a run and its history
 rows, and no content row. Re-judging history with better rules (`napaudit rejudge`) adds a run
-whose checks differ where the verdicts differ; the old run keeps its own.
+whose checks differ where the verdicts differ; the old run keeps its own. In a crawl's run, a
+listing belongs to one business: two that claim it are settled as they are stored
+(`_one_business_a_listing`).
 
 The schema changes only through the migrations in `auditor/schema.py`. The read side (runs,
 the latest findings, history) is `auditor/history.py`.
@@ -179,7 +181,63 @@ class Store:
         for r in results:
             business_id = r.business.record.id if r.business else r.listing.business_id
             rows.append(result_rows(r, versions.get(business_id) if business_id else None))
-        self._save_rows(run_id, rows)
+        self._save_rows(run_id, self._one_business_a_listing(run_id, rows))
+
+    def _one_business_a_listing(self, run_id: int, rows: list[ResultRows]) -> list[ResultRows]:
+        """A listing belongs to one business per run. When businesses claim one (source, key)
+        showing one entry, in this batch or in one stored before it, the one identified with the
+        higher score keeps it (the lower id on a tie); each other is stored under a key of its
+        own, not found (its page unchecked, if it was), saying whose listing it is. Without this
+        the later claim replaced the earlier one: of two clients that one Google place could be,
+        one had no row at all. A page showing several businesses (a hotel's restaurants) is one
+        key but several entries: each business keeps the entry it matched, the first under the
+        key, each other under `<key>#<business id>`. One indexed lookup a batch."""
+        out = list(rows)
+        for by_business in self._claims(run_id, rows).values():
+            if len(by_business) < 2:
+                continue
+            ranked = sorted(by_business.items(), key=lambda c: _claim_rank(c[0], c[1][1]))
+            kept: dict[tuple, tuple[str, tuple]] = {}  # entry shown -> who keeps it, its row
+            for n, (business_id, (listing, seen, where)) in enumerate(ranked):
+                entry = tuple(listing[5:-2]) if listing and seen[10] == "ok" else None
+                if n == 0 or (entry is not None and entry not in kept):
+                    kept[entry] = (business_id, seen)
+                    if n == 0:
+                        continue  # the key stays with it
+                    moved = _also_shown(listing, seen)
+                else:
+                    winner, won = kept.get(entry) or kept[next(iter(kept))]
+                    moved = (None, None, [], _not_theirs(seen, winner, won))
+                for i in where:  # in this batch: stored as its own instead
+                    out[i] = moved
+                if not where:  # stored: moved to its own key; the key's new row replaces it
+                    out.append(moved)
+        return out
+
+    def _claims(self, run_id: int, rows: list[ResultRows]) -> dict[tuple, dict[str, tuple]]:
+        """(source, key) -> business id -> (listing row, run_listings row without the run id,
+        where it is in this batch) of each business's claim on a key of this batch: the
+        stored one (where=[]), else the batch's (the last counts, as it would be stored)."""
+        keys = sorted({(seen[0], seen[1]) for *_, seen in rows})
+        columns = [f"rl.{c}" for c in RUN_LISTING_COLUMNS[1:]] + [f"l.{c}" for c in LISTING_COLUMNS]
+        claims: dict[tuple, dict[str, tuple]] = {}
+        # CROSS JOIN: the keys outside, so that each is one search of the primary key (a plain
+        # JOIN let SQLite scan the run's rows instead, checked with EXPLAIN QUERY PLAN)
+        for row in self.db.execute(
+            f"SELECT {', '.join(columns)} FROM json_each(?) AS j CROSS JOIN run_listings AS rl "
+            "ON rl.run_id = ? AND rl.source = json_extract(j.value, '$[0]') AND rl.listing_key "
+            "= json_extract(j.value, '$[1]') LEFT JOIN listings AS l ON l.source = rl.source "
+            "AND l.listing_key = rl.listing_key AND l.version = rl.version",
+            [_json(keys), run_id],
+        ):  # fmt: skip
+            seen, listing = row[: len(RUN_LISTING_COLUMNS) - 1], row[len(RUN_LISTING_COLUMNS) - 1 :]
+            listing = listing if listing[0] is not None else None
+            claims.setdefault((seen[0], seen[1]), {})[seen[4]] = (listing, seen, [])
+        for i, (listing, _, _, seen) in enumerate(rows):
+            by_business = claims.setdefault((seen[0], seen[1]), {})
+            *_, before = by_business.get(seen[4]) or (None, None, [])
+            by_business[seen[4]] = (listing, seen, [*before, i])
+        return claims
 
     def _save_rows(self, run_id: int, rows: list[ResultRows]) -> None:
         listings, history, checks, findings = [], [], [], []
@@ -270,6 +328,38 @@ def result_rows(r: Result, business_version: str | None) -> ResultRows:
             r.linked_by, score, evidence, r.outcome, r.outcome_reason or None,
             r.fetched_at or None)  # fmt: skip
     return listing, check, findings, seen
+
+
+def _claim_rank(business_id: str, seen: tuple) -> tuple:
+    """Which claim on a listing comes first: a listing shown before a page not checked, then
+    the higher score, then the lower business id (the same winner whatever the order)."""
+    return (seen[10] != "ok", -(seen[8] if seen[8] is not None else -1.0), business_id)
+
+
+def _also_shown(listing: tuple, seen: tuple) -> ResultRows:
+    """The rows of a listing kept under `<key>#<business id>`: the page under its key shows
+    another business too, which keeps the key."""
+    source, key, version, *_ = listing
+    own = f"{key}#{seen[4]}"
+    listing = (source, own, *listing[2:-1], listing_uid(source, own, version))
+    return listing, None, [], (source, own, *seen[2:])
+
+
+def _not_theirs(seen: tuple, winner: str, won: tuple) -> tuple:
+    """A run_listings row (without the run id) for a claim another business kept: under a
+    search key of its own business, not found (its outcome kept if its page was not checked)."""
+    source, key, _, url, business_id, business_version, *_ = seen
+    outcome, reason = seen[10], seen[11]
+    if outcome == "ok":
+        outcome = "not_found"
+        reason = (f"{key} is business {winner}'s listing in this run (its score "
+                  f"{_score(won[8])}; this business's {_score(seen[8])})")  # fmt: skip
+    return (source, f"search:{business_id}:{key}", None, url, business_id, business_version, None,
+            None, None, None, outcome, reason, seen[12])  # fmt: skip
+
+
+def _score(score: float | None) -> str:
+    return "none" if score is None else f"{score:.3f}"
 
 
 def insert(

@@ -17,12 +17,19 @@ Outcomes, per business: an acceptable place is `ok` (several: each stored, a dup
 `not_found`, saying what was searched and what came closest; a refused key (HTTP 401/403, or
 what the source's `answer_error` recognises) is `blocked`, "API key rejected"; 429 is retried as
 the settings say, then `blocked`; anything else is `error`.
+
+A place whose details were asked for (Google's Place Details) is scored again once they complete
+it: a search that shows no phone accepts a sister business (same name words, same street, another
+number) that its phone then tells apart. A place its details turn down is not stored as the
+business's; when every place followed is turned down, the business is `not_found`, naming the
+closest. A details request that fails leaves what the search showed, as before.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import scrapy
@@ -41,6 +48,18 @@ from twisted.python.failure import Failure
 
 KEY_REJECTED = "API key rejected"
 RAW_KEYS = ("status", "categories", "provenance")  # what a place shows beyond extract()'s fields
+
+
+@dataclass
+class Following:
+    """One business's places whose details were asked for: how many are still to come, how
+    many were stored (or failed, which stores an error), how many turned down and the best of
+    those."""
+
+    pending: int
+    kept: int = 0
+    turned_down: int = 0
+    closest: tuple[float, int, dict, str] | None = None  # score, rank in the search, place, URL
 
 
 class ApiSpider(SearchSpider):
@@ -64,6 +83,16 @@ class ApiSpider(SearchSpider):
         super().__init__(businesses, **kwargs)
         self.api_key = api_key or ""
         self.endpoint = self.endpoint or (self.source.endpoint if self.source else "")
+        self._following: dict[str, Following] = {}
+
+    @property
+    def following(self) -> dict[str, Following]:
+        """business id -> its places whose details are awaited. In the JOBDIR's spider state when
+        there is one (Scrapy saves it when the crawl stops), so a resumed crawl finishes the count
+        with the details requests still in its queue."""
+        if hasattr(self, "state"):
+            return self.state.setdefault("following", {})
+        return self._following
 
     @property
     def api_method(self) -> str:
@@ -146,8 +175,7 @@ class ApiSpider(SearchSpider):
             yield self.search_listing(business_id, response.url, ERROR,
                                       f"unexpected API answer ({type(exc).__name__})")  # fmt: skip
             return
-        scored = rank_candidates(self.businesses[business_id], found)
-        accepted = [values for score, _, values in scored if score >= THRESHOLD]
+        scored, accepted = self.identified(business_id, found)
         self.crawler.stats.inc_value(f"napaudit/source/{self.name}/searches")
         if not accepted:
             reason = self.not_found_reason(searched, scored)
@@ -156,14 +184,28 @@ class ApiSpider(SearchSpider):
             return
         if len(accepted) > 1:
             self.crawler.stats.inc_value(f"napaudit/source/{self.name}/duplicates")
-        for candidate in accepted[: self.follow_at_most]:
-            meta = {"business_id": business_id, "searched": searched, "candidate": candidate}
-            request = self.details_request(candidate, meta)
+        followed = accepted[: self.follow_at_most]
+        requests = [
+            self.details_request(candidate, {"business_id": business_id, "searched": searched,
+                                             "candidate": candidate, "rank": rank})
+            for rank, candidate in enumerate(followed)
+        ]  # fmt: skip
+        pending = sum(1 for r in requests if r is not None)
+        if pending:  # counted before any is sent: their answers may come in any order
+            self.following[business_id] = Following(pending, kept=len(followed) - pending)
+        for candidate, request in zip(followed, requests, strict=True):
             yield request or self.api_listing(business_id, candidate, searched, response.url)
 
+    def identified(self, business_id: str, found: list[dict]) -> tuple[list, list[dict]]:
+        """Every place scored against the business, best first, and the acceptable ones."""
+        scored = rank_candidates(self.businesses[business_id], found)
+        return scored, [values for score, _, values in scored if score >= THRESHOLD]
+
     def parse_details(self, response: Response) -> Iterator[Listing]:
-        """A place's details: they complete the candidate found by the search."""
-        candidate = response.meta["candidate"]
+        """A place's details: they complete the candidate found by the search, which is then
+        scored again (a phone the search did not show can tell a sister business apart)."""
+        meta = response.meta
+        business_id, candidate = meta["business_id"], meta["candidate"]
         data, problem = self.read(response)
         if not problem:
             try:
@@ -171,9 +213,47 @@ class ApiSpider(SearchSpider):
             except (AttributeError, KeyError, TypeError, ValueError):
                 details = {}
             candidate = {**candidate, **{k: v for k, v in details.items() if v}}
+            scored, accepted = self.identified(business_id, [candidate])
+            if not accepted:
+                self.crawler.stats.inc_value(f"napaudit/source/{self.name}/turned_down")
+                turned_down = (scored[0][0], meta.get("rank", 0), candidate, response.url)
+                yield from self.settle(meta, turned_down)
+                return
         # the search found the place: a failed details request still leaves what it showed
-        yield self.api_listing(response.meta["business_id"], candidate,
-                               response.meta["searched"], response.url)  # fmt: skip
+        yield from self.settle(meta)
+        yield self.api_listing(business_id, candidate, meta["searched"], response.url)
+
+    def settle(self, meta: dict, turned_down: tuple | None = None) -> Iterator[Listing]:
+        """One awaited details answer is in (`turned_down`: score, rank, place and URL when its
+        details said it is not the business). Once the last is in, a business none of whose
+        places was kept is not found, and the reason names the closest."""
+        business_id = meta["business_id"]
+        # none recorded (a JOBDIR whose state was lost): this answer is taken as the only one
+        following = self.following.get(business_id) or Following(pending=1)
+        following.pending -= 1
+        if turned_down is None:
+            following.kept += 1
+        else:
+            following.turned_down += 1
+            if following.closest is None or _closer(turned_down, following.closest):
+                following.closest = turned_down
+        if following.pending > 0:
+            self.following[business_id] = following
+            return
+        self.following.pop(business_id, None)
+        if not following.kept and following.closest is not None:
+            reason = self.details_reason(meta["searched"], following)
+            yield self.search_listing(business_id, following.closest[3], NOT_FOUND, reason)
+
+    def details_reason(self, searched: str, following: Following) -> str:
+        """not_found_reason's words, for places the search accepted and their details turned
+        down."""
+        label = self.source.name if self.source else self.name
+        n = following.turned_down
+        score, _, place, _ = following.closest
+        return (f"searched {label} for {searched}: {n} place{'' if n == 1 else 's'} followed to "
+                f"{'its' if n == 1 else 'their'} details, none is this business (closest: "
+                f"'{place.get('name', '')}', score {score:.2f})")  # fmt: skip
 
     def read(self, response: Response) -> tuple[object, tuple[str, str] | None]:
         """(the JSON answer, None), or (None, (outcome, reason)) when it cannot be used."""
@@ -216,8 +296,15 @@ class ApiSpider(SearchSpider):
     def api_failed(self, failure: Failure) -> Iterator[Listing]:
         outcome, reason = from_failure(failure)
         request = failure.request
+        if "candidate" in request.meta:  # a details request: the error below is its result
+            yield from self.settle(request.meta)
         yield self.search_listing(request.meta["business_id"], request.url, outcome,
                                   f"API: {reason}")  # fmt: skip
+
+
+def _closer(one: tuple, other: tuple) -> bool:
+    """Of two turned-down places, the one scored higher, or ranked first by the search."""
+    return (one[0], -one[1]) > (other[0], -other[1])
 
 
 def first(*values: object) -> str:
