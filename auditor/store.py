@@ -338,11 +338,12 @@ def _claim_rank(business_id: str, seen: tuple) -> tuple:
 
 def _also_shown(listing: tuple, seen: tuple) -> ResultRows:
     """The rows of a listing kept under `<key>#<business id>`: the page under its key shows
-    another business too, which keeps the key."""
+    another business too, which keeps the key. Its check named the listing under the key, so
+    it is left unjudged here: judge_run judges it from the store once the crawl ends."""
     source, key, version, *_ = listing
     own = f"{key}#{seen[4]}"
     listing = (source, own, *listing[2:-1], listing_uid(source, own, version))
-    return listing, None, [], (source, own, *seen[2:])
+    return listing, None, [], (source, own, *seen[2:6], None, *seen[7:])
 
 
 def _not_theirs(seen: tuple, winner: str, won: tuple) -> tuple:
