@@ -8,8 +8,9 @@ ZIP), so they are read together here; every other declared field with a normaliz
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from napaudit.auditor.fields import SIMPLE
+from napaudit.auditor.fields import BY_NAME, SIMPLE
 from napaudit.auditor.models import Record
 from napaudit.auditor.normalize.address import Address, normalize_address
 from napaudit.auditor.normalize.hours import Hours, normalize_hours
@@ -70,8 +71,67 @@ class Normalized:
 
 
 def normalize_record(record: Record) -> Normalized:
-    address = normalize_address(record.street_line())
-    city, state, zip_text = squash(record.city), squash(record.state), squash(record.zip)
+    street = record.street_line()
+    address, city, state, zip_text, taken, zip5, zip4 = _postal(
+        street, record.city, record.state, record.zip
+    )
+    hours = normalize_hours(record.hours)
+    shown = {
+        "name": _squash(record.name),
+        "address": _squash(street),
+        "city": city,
+        "state": state,
+        "zip": zip_text,
+        "phone": _squash(record.phone),
+        "website": _squash(record.website),
+        "hours": hours.raw,
+    }
+    values = {}
+    for spec in SIMPLE:
+        text = shown[spec.name] = _squash(getattr(record, spec.name))
+        values[spec.name] = _simple(spec.name, text)
+    return Normalized(
+        record=record,
+        name=normalize_name(record.name or ""),
+        address=address,
+        phone=_phone(record.phone or "", record.country or "US"),
+        website=normalize_website(record.website or ""),
+        hours=hours,
+        city=city,
+        city_key=city_key(city),
+        state=normalize_state(state),
+        zip5=zip5,
+        zip4=zip4,
+        shown=shown,
+        taken_from_address=taken,
+        values=values,
+    )
+
+
+# The listings of one business repeat its strings (a street line, a phone, a city): each
+# normalizer below is pure and its result never mutated, so each distinct value is read once.
+# (Measured 2026-12-02: a tenth of a compare's CPU went to normalizing strings seen before.)
+_squashed = lru_cache(maxsize=262144)(squash)
+_phone = lru_cache(maxsize=262144)(normalize_phone)
+
+
+def _squash(text: object) -> str:
+    return _squashed(text) if type(text) is str else squash(text)
+
+
+@lru_cache(maxsize=65536)
+def _simple(name: str, text: str) -> object:
+    """A simple field's value normalized (auditor.fields: `Field.normalize`); shared between
+    the records that show the same text, so never to be changed in place."""
+    return BY_NAME[name].normalize(text)
+
+
+@lru_cache(maxsize=262144)
+def _postal(street: str, city: str, state: str, zip_text: str) -> tuple:
+    """The street line parsed, and the city, state and ZIP as shown (from the line when their own
+    fields are empty): (address, city, state, zip, fields taken from the line, zip5, zip4)."""
+    address = normalize_address(street)
+    city, state, zip_text = squash(city), squash(state), squash(zip_text)
     taken = []
     # A listing often shows the whole address on one line: use its parts for empty fields.
     if not city and address.city:
@@ -81,34 +141,4 @@ def normalize_record(record: Record) -> Normalized:
     if not zip_text and address.zip:
         zip_text, taken = address.zip, taken + ["zip"]
     zip5, zip4 = normalize_zip(zip_text)
-    hours = normalize_hours(record.hours)
-    shown = {
-        "name": squash(record.name),
-        "address": squash(record.street_line()),
-        "city": city,
-        "state": state,
-        "zip": zip_text,
-        "phone": squash(record.phone),
-        "website": squash(record.website),
-        "hours": hours.raw,
-    }
-    values = {}
-    for spec in SIMPLE:
-        shown[spec.name] = squash(getattr(record, spec.name))
-        values[spec.name] = spec.normalize(shown[spec.name])
-    return Normalized(
-        record=record,
-        name=normalize_name(record.name or ""),
-        address=address,
-        phone=normalize_phone(record.phone or "", record.country or "US"),
-        website=normalize_website(record.website or ""),
-        hours=hours,
-        city=city,
-        city_key=city_key(city),
-        state=normalize_state(state),
-        zip5=zip5,
-        zip4=zip4,
-        shown=shown,
-        taken_from_address=tuple(taken),
-        values=values,
-    )
+    return address, city, state, zip_text, tuple(taken), zip5, zip4
