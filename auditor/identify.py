@@ -401,13 +401,19 @@ def _is_tail(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return long[: len(short)] == short and len(long) - len(short) <= 3
 
 
-def _place_words(n: Normalized) -> set[str]:
+def _place_words(n: Normalized) -> frozenset[str]:
     """Words naming where a business is: its city and street ("Sottocasa Pizzeria - Brooklyn")."""
-    return set(words(n.city)) | set(words(n.address.street))
+    return _word_set(n.city) | _word_set(n.address.street)
 
 
-def _category_words(n: Normalized) -> set[str]:
-    return set(words(n.record.categories or "")) - _STOP
+def _category_words(n: Normalized) -> frozenset[str]:
+    text = n.record.categories or ""
+    return (_word_set(text) if isinstance(text, str) else frozenset(words(text))) - _STOP
+
+
+@lru_cache(maxsize=65536)  # a business's city and street are read for every name compared
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(words(text))
 
 
 class Frequencies:
