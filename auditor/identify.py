@@ -284,14 +284,13 @@ def _name_bound(b: Normalized, listing: Normalized) -> float:
         return 0.0
     if x.compact == y.compact or x.bag == y.bag:
         return POINTS[_name_level(b, listing)[0]]
-    return _NAME_BEST_OTHERWISE
+    return max(POINTS[level] for level in _NAME_OTHERWISE)  # read here: points may be retuned
 
 
-# The best of the name levels that _name_level reaches when the names are not written alike.
-_NAME_BEST_OTHERWISE = max(
-    POINTS[level]
-    for level in ("name_inside", "name_branch", "name_trade", "name_department",
-                  "name_extended", "name_close", "name_similar", "name_weak", "name_differs")
+# The name levels that _name_level reaches when the names are not written alike.
+_NAME_OTHERWISE = (
+    "name_inside", "name_branch", "name_trade", "name_department", "name_extended",
+    "name_close", "name_similar", "name_weak", "name_differs",
 )  # fmt: skip
 
 
