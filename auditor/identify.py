@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 import phonenumbers
@@ -31,6 +32,7 @@ from napaudit.auditor.compare_address import UNIT_LEVELS, address_differences
 from napaudit.auditor.fields import BY_NAME
 from napaudit.auditor.models import Status
 from napaudit.auditor.normalize.name import Shape, extra_words, name_shape, same_stem
+from napaudit.auditor.normalize.phone import parse_e164
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.normalize.text import STOPWORDS, words
 from rapidfuzz import fuzz
@@ -145,19 +147,15 @@ class Identifier:
         self.freq = Frequencies(businesses)
 
     def candidates(self, listing: Normalized) -> list[int]:
-        shared: Counter[int] = Counter()
-        for key in sorted(blocking_keys(listing)):  # sorted: ties keep a stable order
-            weight = KEY_WEIGHT[key[0]]
-            for i in self.postings.get(key, ()):
-                shared[i] += weight
+        # sorted: ties keep a stable order (the order each record is first met). A posting is
+        # counted `weight` times over, in one pass in C: the same counts, met in the same order.
+        postings = [(self.postings.get(key, ()),) * KEY_WEIGHT[key[0]]
+                    for key in sorted(blocking_keys(listing))]  # fmt: skip
+        shared = Counter(chain.from_iterable(chain.from_iterable(postings)))
         return [i for i, _ in shared.most_common(MAX_CANDIDATES)]
 
     def identify(self, listing: Normalized) -> Match:
-        scored = sorted(
-            ((_score(self.businesses[i], listing, self.freq), i)
-             for i in self.candidates(listing)),
-            key=lambda s: (-s[0][0], self.rank[s[1]]),
-        )  # fmt: skip
+        scored = self._scored(listing)
         if not scored:
             return Match(None, None, evidence=["no business shares a phone, ZIP, street or name"])
         (best, evidence), i = scored[0]
@@ -173,6 +171,27 @@ class Identifier:
             runner_up=runner,
         )
 
+    def _scored(self, listing: Normalized) -> list[tuple[tuple[float, list], int]]:
+        """The candidates scored, best first (ties by rank); of those past the first two, only
+        the ones that could rank among them. Only the best and the runner-up are ever read, so a
+        candidate whose best possible score is below the runner-up's so far is not scored: it
+        ranks below both whatever its score. The most promising (`_bound`) are scored first, and
+        a name is compared only when the rest of the evidence leaves it a chance."""
+        bounded = [(math.inf, i) for i in self.candidates(listing)]
+        if len(bounded) > 2:
+            bounded = sorted(((_bound(self.businesses[i], listing), i) for _, i in bounded),
+                             key=lambda c: -c[0])  # fmt: skip
+        scored: list[tuple[tuple[float, list], int]] = []
+        top = [-1.0, -1.0]  # the two best probabilities so far
+        for bound, i in bounded:
+            if bound < top[1]:
+                break  # this one and every one after it (bounds descend) rank below two others
+            result = _score(self.businesses[i], listing, self.freq, floor=top[1])
+            if result is not None:
+                scored.append((result, i))
+                top = sorted((*top, result[0]), reverse=True)[:2]
+        return sorted(scored, key=lambda s: (-s[0][0], self.rank[s[1]]))
+
 
 def score_pair(
     b: Normalized, listing: Normalized, freq: Frequencies | None = None
@@ -187,9 +206,10 @@ def score_pair(
 
 
 def _score(
-    b: Normalized, listing: Normalized, freq: Frequencies | None
-) -> tuple[float, list[tuple[str, float, str]]]:
-    """score_pair's sum, the evidence left as (level, points, detail): words only for the best."""
+    b: Normalized, listing: Normalized, freq: Frequencies | None, floor: float = -1.0
+) -> tuple[float, list[tuple[str, float, str]]] | None:
+    """score_pair's sum, the evidence left as (level, points, detail): words only for the best.
+    None when the pair cannot reach `floor` whatever the names (Identifier._scored)."""
     evidence: list[tuple[str, float, str]] = []  # level, points, detail for the words
     phone = _phone_level(b, listing)
     address = _address_level(b, listing)
@@ -204,6 +224,10 @@ def _score(
     place = _place_level(b, listing, address)
     if place:
         evidence.append((place, POINTS[place], ""))
+    if floor >= 0:
+        best = PRIOR + sum(points for _, points, _ in evidence) + _name_bound(b, listing)
+        if _probability(best) < floor:
+            return None
     name, detail = _name_level(b, listing)
     if name:
         evidence.append((name, POINTS[name], detail))
@@ -211,6 +235,63 @@ def _score(
         evidence = [freq.adjust(b, level, points, detail) for level, points, detail in evidence]
     total = PRIOR + sum(points for _, points, _ in evidence)
     return 1.0 / (1.0 + 2.0 ** (-total)), evidence
+
+
+def _bound(b: Normalized, listing: Normalized) -> float:
+    """The highest probability `_score` can give this pair, from its cheap levels (phone, unit,
+    place, a name written alike) computed as `_score` does, and the best of the address levels
+    its street numbers allow and of the name levels, without the dear comparisons. Frequencies
+    only ever lower an agreement, so the sum without them bounds the score."""
+    phone = _phone_level(b, listing)
+    x, y = b.address, listing.address
+    if not (x.number and y.number and x.street and y.street and x.parsed and y.parsed):
+        addresses: tuple[str, ...] = ("",)
+    elif x.number != y.number:
+        addresses = ("address_same_street",)  # or address_differs, lower on every count
+    else:
+        addresses = ("address_same", "address_near")  # or address_differs, lower still
+    fixed = 0.0
+    if x.units and y.units and x.units != y.units:
+        fixed += POINTS["unit_differs"]
+    fixed += _name_bound(b, listing)
+    best = -math.inf
+    for address in addresses:
+        total = fixed
+        if phone == "phone_same" and address == "address_same":
+            total += POINTS["phone_and_address_same"]
+        else:
+            total += sum(POINTS[level] for level in (phone, address) if level)
+        if phone == "phone_national_same" and not address:
+            total += POINTS["national_phone_no_address"]
+        place = _place_level(b, listing, address)
+        if place:
+            total += POINTS[place]
+        best = max(best, total)
+    return _probability(PRIOR + best)
+
+
+def _probability(bound: float) -> float:
+    """The probability of a total of at most `bound` points, made a hair higher: summed in
+    another order, the score's own total may round differently, and a tie must be scored."""
+    return 1.0 / (1.0 + 2.0 ** -(bound + 1e-9))
+
+
+def _name_bound(b: Normalized, listing: Normalized) -> float:
+    """_name_level's points when the names are written alike (cheap), else the most any other
+    name level gives."""
+    x, y = name_shape(b.record.name or ""), name_shape(listing.record.name or "")
+    if not (x.head and y.head):
+        return 0.0
+    if x.compact == y.compact or x.bag == y.bag:
+        return POINTS[_name_level(b, listing)[0]]
+    return max(POINTS[level] for level in _NAME_OTHERWISE)  # read here: points may be retuned
+
+
+# The name levels that _name_level reaches when the names are not written alike.
+_NAME_OTHERWISE = (
+    "name_inside", "name_branch", "name_trade", "name_department", "name_extended",
+    "name_close", "name_similar", "name_weak", "name_differs",
+)  # fmt: skip
 
 
 def _place_level(b: Normalized, listing: Normalized, address: str) -> str:
@@ -240,11 +321,8 @@ def _phone_level(b: Normalized, listing: Normalized) -> str:
 def _national(e164: str) -> bool:
     """A toll-free or shared-cost number (1-800, AU 1300) reaches an organisation, not a place:
     every store of a chain shows it. phonenumbers knows each country's ranges."""
-    try:
-        kind = phonenumbers.number_type(phonenumbers.parse(e164))
-    except phonenumbers.NumberParseException:
-        return False
-    return kind in _NATIONAL_TYPES
+    number = parse_e164(e164)
+    return number is not None and phonenumbers.number_type(number) in _NATIONAL_TYPES
 
 
 def _address_level(b: Normalized, listing: Normalized) -> str:
@@ -322,13 +400,19 @@ def _is_tail(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return long[: len(short)] == short and len(long) - len(short) <= 3
 
 
-def _place_words(n: Normalized) -> set[str]:
+def _place_words(n: Normalized) -> frozenset[str]:
     """Words naming where a business is: its city and street ("Sottocasa Pizzeria - Brooklyn")."""
-    return set(words(n.city)) | set(words(n.address.street))
+    return _word_set(n.city) | _word_set(n.address.street)
 
 
-def _category_words(n: Normalized) -> set[str]:
-    return set(words(n.record.categories or "")) - _STOP
+def _category_words(n: Normalized) -> frozenset[str]:
+    text = n.record.categories or ""
+    return (_word_set(text) if isinstance(text, str) else frozenset(words(text))) - _STOP
+
+
+@lru_cache(maxsize=65536)  # a business's city and street are read for every name compared
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(words(text))
 
 
 class Frequencies:

@@ -256,13 +256,13 @@ def csv_rows(source: Source, path: str) -> Iterator[tuple[str, object]]:
                 raise InputError(path, "the first line must be a header naming the columns", 1)
             yield "headers", headers
             continue
-        if not any(v.strip() for v in values):
+        if not any(map(str.strip, values)):
             continue
-        for i, value in enumerate(values):
-            if len(value) > limits.field_chars:
-                column = headers[i] if i < len(headers) else ""
-                raise InputError(path, f"a value of {len(value):,} characters (at most "
-                                       f"{limits.field_chars:,})", start, column)  # fmt: skip
+        if values and max(map(len, values)) > limits.field_chars:  # looked for in C first
+            i = next(i for i, v in enumerate(values) if len(v) > limits.field_chars)
+            column = headers[i] if i < len(headers) else ""
+            raise InputError(path, f"a value of {len(values[i]):,} characters (at most "
+                                   f"{limits.field_chars:,})", start, column)  # fmt: skip
         if len(values) > len(headers):
             message = f"{len(values)} values but {len(headers)} columns in the header"
             yield "problem", RowProblem(path, start, "", message)

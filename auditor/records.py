@@ -251,6 +251,9 @@ def _record(
         if fld is None:
             extra[header] = value
             continue
+        if type(value) is str:  # every CSV cell: _value would keep it as it is
+            values[fld] = value
+            continue
         clean, problem = _value(fld, value)
         if problem:
             problems.append(RowProblem(path, line, header, problem))

@@ -6,8 +6,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+import usaddress
 from conftest import realdata
-from napaudit.auditor.normalize.address import normalize_address
+from napaudit.auditor.normalize.address import normalize_address, parse_line
 from napaudit.auditor.normalize.name import normalize_name
 from napaudit.auditor.normalize.phone import normalize_phone
 from napaudit.auditor.normalize.place import city_key, city_standing, normalize_state, normalize_zip
@@ -89,6 +90,44 @@ def test_text_that_is_not_address_is_set_aside(raw, note):
     assert address.parsed
     assert note in address.notes
     assert note.split()[-1].upper().strip(".") not in address.street
+
+
+ODD_LINES = [
+    "", "#", "&", "½", "1/2", "(((", "570 N. Harbor Blvd., Ste #200", "One Market St",
+    "4th Floor, 300 E Randolph St", "Co Rd 12 & Main", "2 Embarcadero Center", "PO Box 12",
+    "123 Main St Apt 4B Chicago IL 60601", "1732 1st Ave # 25366", "Calle Peña 5", "...",
+]  # fmt: skip
+
+
+def _usaddress(text):
+    try:
+        return usaddress.parse(text)
+    except Exception as exc:  # the same error, or the same labels
+        return type(exc).__name__
+
+
+def _ours(text):
+    try:
+        return parse_line(text)
+    except Exception as exc:
+        return type(exc).__name__
+
+
+@pytest.mark.parametrize("text", ODD_LINES)
+def test_parse_line_is_usaddress_parse(text):
+    """parse_line computes each word's features once: its labels must stay usaddress's."""
+    assert _ours(text) == _usaddress(text)
+    assert _ours(text) == _usaddress(text)  # again, from the cache
+
+
+def test_parse_line_is_usaddress_parse_on_real_lines():
+    lines = [
+        "".join(node.itertext())
+        for path in sorted(realdata("address", "usaddress").rglob("*.xml"))
+        for node in ET.parse(path).getroot()
+    ]
+    assert len(lines) > 1000
+    assert [_ours(t) for t in lines] == [_usaddress(t) for t in lines]
 
 
 def test_unreadable_address_is_reported_not_raised():

@@ -95,6 +95,7 @@ NAME_ABBREVIATIONS = {k: v for k, v in CITY_ABBRS.items() if k in ("ST", "MT", "
 _MLK = ("MARTIN LUTHER KING", "M L KING", "MLK")
 
 
+@lru_cache(maxsize=65536)  # a few thousand words make up most address lines
 def clean(text: str) -> str:
     return text.translate(_DROP).upper().strip()
 
@@ -147,6 +148,8 @@ def street_name(words: list[str], numbered: bool) -> str:
 
 def number_words(tokens: list[str]) -> tuple[int, int]:
     """(value, tokens used) of a number written in words at the start of `tokens`, else (0, 0)."""
+    if not _may_start(tokens, _CARDINAL_FIRST):
+        return 0, 0
     for size in range(min(_LONGEST, len(tokens)), 0, -1):
         key = clean(" ".join(tokens[:size]))
         if key in CARDINAL_WORDS:
@@ -156,11 +159,24 @@ def number_words(tokens: list[str]) -> tuple[int, int]:
 
 def ordinal_words(tokens: list[str]) -> tuple[str, int]:
     """('25TH', 2) for ['Twenty', 'Fifth', ...]; ('', 0) when no ordinal starts here."""
+    if not _may_start(tokens, _ORDINAL_FIRST):
+        return "", 0
     for size in range(min(_LONGEST, len(tokens)), 0, -1):
         key = clean(" ".join(tokens[:size]))
         if key in ORDINAL_WORDS:
             return ORDINAL_WORDS[key], size
     return "", 0
+
+
+# Asked at every word of every line: most words begin no number, and say so at once. (A word
+# that cleans to nothing, '.', may stand before one: the search then runs as written.)
+_CARDINAL_FIRST = frozenset(k.split(" ")[0] for k in CARDINAL_WORDS)
+_ORDINAL_FIRST = frozenset(k.split(" ")[0] for k in ORDINAL_WORDS)
+
+
+def _may_start(tokens: list[str], first_words: frozenset[str]) -> bool:
+    first = clean(tokens[0]) if tokens else ""
+    return not first or first in first_words
 
 
 @lru_cache(maxsize=4096)

@@ -42,11 +42,21 @@ class Phone:
 
 @lru_cache(maxsize=65536)
 def _national_format(e164: str) -> str:
-    try:
-        number = phonenumbers.parse(e164)
-    except NumberParseException:
+    number = parse_e164(e164)
+    if number is None:
         return e164
     return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+
+
+@lru_cache(maxsize=65536)
+def parse_e164(e164: str) -> phonenumbers.PhoneNumber | None:
+    """The number an E.164 string stands for, None when phonenumbers cannot read it. Parsed
+    once for all who ask (the phone's display, identification's toll-free test): shared, so
+    never to be changed in place."""
+    try:
+        return phonenumbers.parse(e164)
+    except NumberParseException:
+        return None
 
 
 def region_for(country: str) -> str:
