@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from napaudit.auditor.audit import not_checked, page_listing
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.store import Store
+from napaudit.spiders.diskguard import min_free_bytes, shortage
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import OK, no_business
 from scrapy.crawler import Crawler
@@ -36,6 +37,7 @@ class AuditPipeline:
         self.crawler, self.stats, self.batch = crawler, crawler.stats, []
         self.run: AuditRun | None = None
         self.failed = False
+        self.disk, self.min_free = None, 0  # where the database is, and the least left free
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AuditPipeline:
@@ -45,6 +47,8 @@ class AuditPipeline:
         # The run holds a database connection: it travels as a spider attribute, because
         # Scrapy copies settings and a connection cannot be copied.
         self.run = getattr(self.crawler.spider, "audit_run", None)
+        self.disk = self.crawler.settings.get("NAPAUDIT_DISK_PATH")
+        self.min_free = min_free_bytes(self.crawler.settings)
 
     def process_item(self, item: Listing) -> Listing:
         if self.run is None:
@@ -67,6 +71,13 @@ class AuditPipeline:
 
     def flush(self) -> None:
         if self.run is not None and self.batch and not self.failed:
+            why = shortage(self.disk, self.min_free) if self.disk else None
+            if why is not None:  # what the disk guard says, before the disk is full
+                self.failed = True
+                self.stats.set_value("napaudit/store_failed", why)
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
+                self.batch = []
+                return
             try:
                 self.run.store.save_results(self.run.run_id, self.batch, self.run.versions)
             except (sqlite3.Error, OSError) as exc:
