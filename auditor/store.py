@@ -50,6 +50,10 @@ FINDING_COLUMNS = ("check_id", "field", "status", "canonical", "found", "reason"
 RUN_LISTING_COLUMNS = ("run_id", "source", "listing_key", "version", "url", "business_id",
                        "business_version", "check_id", "linked_by", "match_score", "evidence",
                        "outcome", "outcome_reason", "fetched_at")  # fmt: skip
+# Positions in a run_listings row without its run id (the `seen` of result_rows).
+_SEEN = ("business_id", "check_id", "match_score", "outcome", "outcome_reason", "fetched_at")
+_BUSINESS, _CHECK, _SCORE, _OUTCOME, _REASON, _FETCHED = (RUN_LISTING_COLUMNS.index(c) - 1
+                                                          for c in _SEEN)  # fmt: skip
 
 
 def default_path() -> str:
@@ -199,7 +203,8 @@ class Store:
             ranked = sorted(by_business.items(), key=lambda c: _claim_rank(c[0], c[1][1]))
             kept: dict[tuple, tuple[str, tuple]] = {}  # entry shown -> who keeps it, its row
             for n, (business_id, (listing, seen, where)) in enumerate(ranked):
-                entry = tuple(listing[5:-2]) if listing and seen[10] == "ok" else None
+                # what the page showed: the listing row's raw values
+                entry = tuple(listing[5:-2]) if listing and seen[_OUTCOME] == "ok" else None
                 if n == 0 or (entry is not None and entry not in kept):
                     kept[entry] = (business_id, seen)
                     if n == 0:
@@ -232,11 +237,11 @@ class Store:
         ):  # fmt: skip
             seen, listing = row[: len(RUN_LISTING_COLUMNS) - 1], row[len(RUN_LISTING_COLUMNS) - 1 :]
             listing = listing if listing[0] is not None else None
-            claims.setdefault((seen[0], seen[1]), {})[seen[4]] = (listing, seen, [])
+            claims.setdefault((seen[0], seen[1]), {})[seen[_BUSINESS]] = (listing, seen, [])
         for i, (listing, _, _, seen) in enumerate(rows):
             by_business = claims.setdefault((seen[0], seen[1]), {})
-            *_, before = by_business.get(seen[4]) or (None, None, [])
-            by_business[seen[4]] = (listing, seen, [*before, i])
+            *_, before = by_business.get(seen[_BUSINESS]) or (None, None, [])
+            by_business[seen[_BUSINESS]] = (listing, seen, [*before, i])
         return claims
 
     def _save_rows(self, run_id: int, rows: list[ResultRows]) -> None:
@@ -333,7 +338,8 @@ def result_rows(r: Result, business_version: str | None) -> ResultRows:
 def _claim_rank(business_id: str, seen: tuple) -> tuple:
     """Which claim on a listing comes first: a listing shown before a page not checked, then
     the higher score, then the lower business id (the same winner whatever the order)."""
-    return (seen[10] != "ok", -(seen[8] if seen[8] is not None else -1.0), business_id)
+    score = seen[_SCORE] if seen[_SCORE] is not None else -1.0
+    return (seen[_OUTCOME] != "ok", -score, business_id)
 
 
 def _also_shown(listing: tuple, seen: tuple) -> ResultRows:
@@ -341,22 +347,22 @@ def _also_shown(listing: tuple, seen: tuple) -> ResultRows:
     another business too, which keeps the key. Its check named the listing under the key, so
     it is left unjudged here: judge_run judges it from the store once the crawl ends."""
     source, key, version, *_ = listing
-    own = f"{key}#{seen[4]}"
+    own = f"{key}#{seen[_BUSINESS]}"
     listing = (source, own, *listing[2:-1], listing_uid(source, own, version))
-    return listing, None, [], (source, own, *seen[2:6], None, *seen[7:])
+    return listing, None, [], (source, own, *seen[2:_CHECK], None, *seen[_CHECK + 1 :])
 
 
 def _not_theirs(seen: tuple, winner: str, won: tuple) -> tuple:
     """A run_listings row (without the run id) for a claim another business kept: under a
     search key of its own business, not found (its outcome kept if its page was not checked)."""
     source, key, _, url, business_id, business_version, *_ = seen
-    outcome, reason = seen[10], seen[11]
+    outcome, reason = seen[_OUTCOME], seen[_REASON]
     if outcome == "ok":
         outcome = "not_found"
         reason = (f"{key} is business {winner}'s listing in this run (its score "
-                  f"{_score(won[8])}; this business's {_score(seen[8])})")  # fmt: skip
+                  f"{_score(won[_SCORE])}; this business's {_score(seen[_SCORE])})")  # fmt: skip
     return (source, f"search:{business_id}:{key}", None, url, business_id, business_version, None,
-            None, None, None, outcome, reason, seen[12])  # fmt: skip
+            None, None, None, outcome, reason, seen[_FETCHED])  # fmt: skip
 
 
 def _score(score: float | None) -> str:

@@ -72,22 +72,23 @@ class AuditPipeline:
     def flush(self) -> None:
         if self.run is not None and self.batch and not self.failed:
             why = shortage(self.disk, self.min_free) if self.disk else None
-            if why is not None:  # what the disk guard says, before the disk is full
-                self.failed = True
-                self.stats.set_value("napaudit/store_failed", why)
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason="disk_full"))
-                self.batch = []
-                return
-            try:
-                self.run.store.save_results(self.run.run_id, self.batch, self.run.versions)
-            except (sqlite3.Error, OSError) as exc:
-                # A full disk, a read-only or vanished database: stop at once (nothing more
-                # could be kept), and say why; the run is resumable, and what was lost is
-                # fetched again then (napaudit.auditing).
-                self.failed = True
-                self.stats.set_value("napaudit/store_failed", str(exc))
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
+            if why is not None:  # the disk guard's word, asked before the disk is full
+                self.stop(why, "disk_full")
+            else:
+                try:
+                    self.run.store.save_results(self.run.run_id, self.batch, self.run.versions)
+                except (sqlite3.Error, OSError) as exc:
+                    # A full disk, a read-only or vanished database: stop at once (nothing
+                    # more could be kept), and say why; the run is resumable, and what was lost
+                    # is fetched again then (napaudit.auditing).
+                    self.stop(str(exc), "store_failed")
         self.batch = []
+
+    def stop(self, why: str, reason: str) -> None:
+        """Store nothing more and close the crawl, saying why (napaudit.auditing reports it)."""
+        self.failed = True
+        self.stats.set_value("napaudit/store_failed", why)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def close_spider(self) -> None:
         self.flush()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,15 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+def ctrl_c(process, web, hits: int) -> None:
+    """Press Ctrl-C on a running `napaudit` once the sample web has answered `hits` more
+    requests, and check what the user sees: exit 130, and a last line saying how to go on."""
+    start = len(web.hits)
+    while process.poll() is None and len(web.hits) - start < hits:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    said = process.stderr.readlines()
+    assert process.wait(timeout=120) == 130, "".join(said)[-3000:]
+    assert "continue it with --resume" in said[-1]

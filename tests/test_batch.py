@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, ctrl_c
 from napaudit.sampleweb.generated import (
     GeneratedWeb,
     answerable_sources,
@@ -76,13 +75,7 @@ def test_resume_after_ctrl_c_stores_what_an_uninterrupted_run_does(generated):
 
     cut_db = folder / "cut" / "a.db"
     start = len(web.hits)
-    cut = batch(web, clients, cut_db)
-    while cut.poll() is None and len(web.hits) - start < whole_hits // 3:
-        time.sleep(0.02)
-    cut.send_signal(signal.SIGINT)  # Ctrl-C a third of the way
-    said = cut.stderr.readlines()
-    assert cut.wait(timeout=120) == 130, "".join(said)[-3000:]
-    assert "continue it with --resume" in said[-1]
+    ctrl_c(batch(web, clients, cut_db), web, whole_hits // 3)  # a third of the way
     assert 0 < _count(cut_db) < len(expected[0])
     cut_hits = len(web.hits) - start
 

@@ -5,13 +5,11 @@ with exactly what an uninterrupted audit stores. Such an audit keeps no Scrapy q
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
-from conftest import ROOT
+from conftest import ROOT, ctrl_c
 from napaudit.sampleweb.generated import stored
 from napaudit.sampleweb.middleware import cli_args
 from napaudit.sampleweb.server import SampleWeb, serving
@@ -41,13 +39,7 @@ def test_resume_of_a_listings_audit_fetches_only_what_is_missing(tmp_path):
 
         db = tmp_path / "cut" / "a.db"
         start = len(web.hits)
-        cut = audit(web, urls, db)
-        while cut.poll() is None and len(web.hits) - start < pages // 4:
-            time.sleep(0.01)
-        cut.send_signal(signal.SIGINT)  # Ctrl-C a quarter of the way
-        said = cut.stderr.readlines()
-        assert cut.wait(timeout=120) == 130, "".join(said)[-3000:]
-        assert "continue it with --resume" in said[-1]
+        ctrl_c(audit(web, urls, db), web, pages // 4)  # a quarter of the way
         with sqlite3.connect(db) as con:
             kept = con.execute("SELECT count(*) FROM run_listings").fetchone()[0]
         assert 0 < kept < pages
