@@ -159,6 +159,12 @@ class Store:
         with self.db.atomic():
             self._save_results(run_id, results, versions)
 
+    def save_rows(self, run_id: int, rows: list[ResultRows]) -> None:
+        """save_results for results already turned into rows (`result_rows`), as a crawl's
+        page worker sends them."""
+        with self.db.atomic():
+            self._save_rows(run_id, self._one_business_a_listing(run_id, rows))
+
     def save_scores(self, run_id: int, rows: Iterable[dict]) -> None:
         """Each business's score in this run (reports.scores), for charts over time."""
         columns = ("run_id", "business_id", "score", "checked", "not_checked", "problems")

@@ -30,6 +30,7 @@ from napaudit.progress import Progress
 from napaudit.runs import score_run
 from napaudit.spiders.bases import ListingSpider, Target
 from napaudit.spiders.crawl import Crawl, CrawlOptions, crawl_settings, run_crawls
+from napaudit.spiders.pagework import PageWorker
 from napaudit.spiders.pipelines import AuditRun
 from napaudit.spiders.sources import spider_classes
 
@@ -151,10 +152,16 @@ def run_audit(
     gc.freeze()
     shown = _progress(crawls, listings is not None) if progress else None
     guarded = {"NAPAUDIT_DISK_PATH": str(Path(db_path).resolve().parent), **(extra_settings or {})}
-    stats = run_crawls(
-        crawl_settings(options, guarded), crawls,
-        on_item=shown.item if shown else None, on_tick=shown.tick if shown else None,
-    )  # fmt: skip
+    settings = crawl_settings(options, guarded)
+    run.pages = _page_worker(crawls[0], run, settings) if listings else None
+    try:
+        stats = run_crawls(
+            settings, crawls,
+            on_item=shown.item if shown else None, on_tick=shown.tick if shown else None,
+        )  # fmt: skip
+    finally:
+        if run.pages is not None:
+            run.pages.close()
     if shown:
         shown.close()
     reason = stats.get("finish_reason")
@@ -204,6 +211,16 @@ def _listing_crawl(targets, done, run) -> Crawl:
     todo = [Target(t.business_id, t.source, t.url) for t in targets
             if (t.business_id, t.source, t.url) not in done]  # fmt: skip
     return Crawl(ListingSpider, {"targets": todo, "audit_run": run})
+
+
+def _page_worker(crawl: Crawl, run: AuditRun, settings) -> PageWorker | None:
+    """A process beside the crawl for the pages' work (spiders.pagework), forked when there
+    are NAPAUDIT_PAGE_WORKER_FROM pages or more to fetch and a second core to run it on."""
+    least = settings.getint("NAPAUDIT_PAGE_WORKER_FROM")
+    if not least or len(crawl.kwargs["targets"]) < least or len(os.sched_getaffinity(0)) < 2:
+        return None
+    crawl.kwargs["pages_elsewhere"] = True
+    return PageWorker(run.businesses, run.versions)
 
 
 def _job(folder: Path) -> dict:

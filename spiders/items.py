@@ -18,6 +18,11 @@ class Listing:
     listing_key: str = ""  # how the store names this listing; the URL when empty
     searched: str = ""  # for a listing found by searching: what was searched, in words
     left_out: int = 0  # businesses the page showed past the per-page limit (NAPAUDIT_PAGE_LIMIT)
+    # The page's text and the address it was read at, when the spider leaves its extraction to
+    # the audit's pipeline (and its page worker, spiders.pagework): `found` is read there.
+    # Never stored.
+    page: tuple[str, str] | None = field(default=None, repr=False)
+    handed_over: bool = False  # to the page worker: judged later (pipelines.page_judged)
 
     @property
     def key(self) -> str:

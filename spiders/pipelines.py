@@ -1,20 +1,29 @@
 """Pipelines: store what each fetched page shows of the business it should show, judged by the
 auditor (napaudit.auditor.audit.page_listing) as it is stored: spiders collect, the auditor
-judges. What a run stored unjudged is judged from the store (napaudit.auditor.judging)."""
+judges. What a run stored unjudged is judged from the store (napaudit.auditor.judging). A page
+whose text the spider left to the run's page worker (spiders.pagework) is handed over, and its
+rows are stored when they come back."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass
 
-from napaudit.auditor.audit import not_checked, page_listing
 from napaudit.auditor.normalize.record import Normalized
-from napaudit.auditor.store import Store
+from napaudit.auditor.store import ResultRows, Store
 from napaudit.spiders.diskguard import min_free_bytes, shortage
+from napaudit.spiders.extract import LIMIT
 from napaudit.spiders.items import Listing
-from napaudit.spiders.outcome import OK, no_business
+from napaudit.spiders.pagework import PageWorker, page_rows, shown_on
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
+
+logger = logging.getLogger(__name__)
+
+# Sent when a page handed to the page worker comes back judged (the Listing, its found and
+# outcome now set): what item_scraped says of a page judged in the crawl.
+page_judged = object()
 
 BATCH = 100  # results stored per transaction while the crawl goes on
 
@@ -27,6 +36,7 @@ class AuditRun:
     run_id: int
     businesses: dict[str, Normalized]
     versions: dict[str, str]
+    pages: PageWorker | None = None  # when set, pages are extracted and judged there
 
 
 class AuditPipeline:
@@ -38,6 +48,8 @@ class AuditPipeline:
         self.run: AuditRun | None = None
         self.failed = False
         self.disk, self.min_free = None, 0  # where the database is, and the least left free
+        self.limit: int | None = LIMIT
+        self.waiting: dict[int, Listing] = {}  # ticket -> a page the worker has still to answer
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AuditPipeline:
@@ -49,25 +61,81 @@ class AuditPipeline:
         self.run = getattr(self.crawler.spider, "audit_run", None)
         self.disk = self.crawler.settings.get("NAPAUDIT_DISK_PATH")
         self.min_free = min_free_bytes(self.crawler.settings)
+        self.limit = self.crawler.settings.getint("NAPAUDIT_PAGE_LIMIT", LIMIT) or None
 
     def process_item(self, item: Listing) -> Listing:
         if self.run is None:
             return item
+        if item.page is not None and self.run.pages is not None and not self.failed:
+            try:
+                ticket = self.run.pages.submit(item.business_id, item.source, item.url,
+                                               item.fetched_at, item.key, *item.page, self.limit)
+            except OSError as exc:  # it ended: this page and those it owed are done here
+                self._without_worker(f"the page worker ended unexpectedly ({exc})")
+                return self.process_item(item)
+            item.handed_over = True  # item_scraped comes now; page_judged once it is judged
+            self.waiting[ticket] = item
+            self._answered(self._from_worker(self.run.pages.answers))
+            return item
+        if item.page is not None:  # its worker failed: the page's work is done here
+            item.found, item.left_out = shown_on(*item.page, self.limit)
+            self._shown(item)
         business = self.run.businesses[item.business_id]
-        outcome, reason = item.outcome, item.reason
-        if outcome == OK and not item.found:
-            outcome, reason = no_business()
-        if outcome == OK:
-            result = page_listing(business, item.found, item.source, item.url, item.fetched_at,
-                                  item.key)  # fmt: skip
-        else:
-            result = not_checked(business, item.source, item.url, outcome, reason,
-                                 item.fetched_at, item.key)  # fmt: skip
+        outcome, rows = page_rows(business, self.run.versions.get(item.business_id),
+                                  item.found, item.source, item.url, item.outcome, item.reason,
+                                  item.fetched_at, item.key)  # fmt: skip
+        self._store(outcome, rows)
+        return item
+
+    def _store(self, outcome: str, rows: ResultRows) -> None:
         self.stats.inc_value(f"napaudit/outcome/{outcome}")
-        self.batch.append(result)
+        self.batch.append(rows)
         if len(self.batch) >= BATCH:
             self.flush()
-        return item
+
+    def _from_worker(self, ask) -> list[tuple]:
+        """What the worker answered (`ask`: its `answers` or `drain`). When it failed, the pages
+        it owed are done here instead, and so is every page after."""
+        try:
+            return ask()
+        except (RuntimeError, OSError) as exc:
+            self._without_worker(str(exc))
+            return []
+
+    def _without_worker(self, why: str) -> None:
+        """Go on without the page worker: the pages it owed, and every page after, are read
+        and judged here. It costs time, nothing else."""
+        logger.warning("%s: its pages are read and judged in the crawl instead", why)
+        self.run.pages.close()
+        self.run.pages = None
+        owed, self.waiting = list(self.waiting.values()), {}
+        for item in owed:
+            self.process_item(item)
+            self._judged(item)
+
+    def _answered(self, answers: list[tuple]) -> None:
+        for ticket, outcome, *rest in answers:
+            item = self.waiting.pop(ticket)
+            if outcome is None:  # the page's work raised: said as an item's error is said
+                logger.error("Error processing %s (%s): %s", item.url, item.source,
+                             rest[0].strip().splitlines()[-1])  # fmt: skip
+                logger.debug("%s", rest[0])
+                continue
+            rows, item.found, item.left_out = rest
+            self._shown(item)
+            self._store(outcome, rows)
+            self._judged(item)
+
+    def _shown(self, item: Listing) -> None:
+        """Count and say what a page showed past the limit; its text is no longer needed."""
+        item.page = None
+        if item.left_out:
+            self.stats.inc_value("napaudit/extract/left_out", item.left_out)
+            logger.warning("%s shows %d businesses past the limit of %d: left out",
+                           item.url, item.left_out, self.limit)  # fmt: skip
+
+    def _judged(self, item: Listing) -> None:
+        self.crawler.signals.send_catch_log(signal=page_judged, item=item)
 
     def flush(self) -> None:
         if self.run is not None and self.batch and not self.failed:
@@ -76,7 +144,7 @@ class AuditPipeline:
                 self.stop(why, "disk_full")
             else:
                 try:
-                    self.run.store.save_results(self.run.run_id, self.batch, self.run.versions)
+                    self.run.store.save_rows(self.run.run_id, self.batch)
                 except (sqlite3.Error, OSError) as exc:
                     # A full disk, a read-only or vanished database: stop at once (nothing
                     # more could be kept), and say why; the run is resumable, and what was lost
@@ -91,4 +159,8 @@ class AuditPipeline:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def close_spider(self) -> None:
+        if self.run is not None and self.run.pages is not None:
+            if not self.failed:  # stopped for the disk: what the worker owes is not stored
+                self._answered(self._from_worker(self.run.pages.drain))
+            self.run.pages.close()
         self.flush()

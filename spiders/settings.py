@@ -77,6 +77,10 @@ NAPAUDIT_OPEN_DATA_BULK = BULK_SIZE
 # the rest are counted (napaudit/extract/left_out). 0: no limit.
 NAPAUDIT_PAGE_LIMIT = 1000
 
+# From this many pages to fetch, `audit --listings` reads and judges them in a second process
+# beside the crawl (spiders.pagework), when there is a second core; 0: always in the crawl.
+NAPAUDIT_PAGE_WORKER_FROM = 200
+
 # Stop before the disk holding the database fills (spiders.diskguard): the audit sets the path.
 EXTENSIONS = {"napaudit.spiders.diskguard.DiskGuard": 500}
 NAPAUDIT_MIN_FREE_MB = 2.0

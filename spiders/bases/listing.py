@@ -39,9 +39,13 @@ class ListingSpider(scrapy.Spider):
     # Every status reaches the callback, so that a 403 or 404 is reported, not dropped.
     custom_settings = {"HTTPERROR_ALLOW_ALL": True}
 
-    def __init__(self, targets: list[Target] | None = None, **kwargs):
+    def __init__(self, targets: list[Target] | None = None, pages_elsewhere: bool = False,
+                 **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.targets = list(targets or [])
+        # The audit's pipeline reads what each page shows (in its page worker, beside the
+        # crawl: spiders.pagework), so this process only fetches.
+        self.pages_elsewhere = pages_elsewhere
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for target in self.targets:
@@ -60,7 +64,8 @@ class ListingSpider(scrapy.Spider):
         target: Target = response.meta["target"]
         text = response.text if hasattr(response, "text") else ""
         outcome, reason = from_response(response.status, text)
-        shown = page_businesses(self, text, response.url) if outcome == OK else []
+        elsewhere = outcome == OK and self.pages_elsewhere
+        shown = page_businesses(self, text, response.url) if outcome == OK and not elsewhere else []
         found = [b.as_dict() for b in shown]
         self.crawler.stats.inc_value(f"napaudit/source/{target.source}/pages")
         yield Listing(
@@ -74,6 +79,7 @@ class ListingSpider(scrapy.Spider):
             found=found,
             searched=response.meta.get("searched", ""),
             left_out=getattr(shown, "left_out", 0),
+            page=(text, response.url) if elsewhere else None,
         )
 
     def failed(self, failure: Failure) -> Iterator[Listing]:

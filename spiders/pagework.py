@@ -1,0 +1,189 @@
+"""A page's work beside the crawl: what a fetched page shows, extracted, normalized, scored and
+judged against its client, done in a second process while the crawl goes on.
+
+The crawling process is one core's work: Scrapy's own, napaudit's middlewares, storing. A page's
+work (extraction ~0.45 ms, normalizing and scoring what it shows ~0.5 ms, judging) doubled it,
+so `audit --listings` with many pages hands the page text to a worker forked before the crawl
+(`PageWorker`) and stores the rows the worker sends back (`auditor.store.result_rows`, plain
+tuples). Both ways run `page_rows`, so the store holds the same either way
+(tests/test_pagework.py).
+
+The worker shares the clients as the audit normalized them (forked after, copied on write). It
+ignores Ctrl-C: the crawl drains on Ctrl-C and waits for what the worker still holds. It ends
+when the crawl closes its pipe, or when the crawling process dies (its pipe ends are its own).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import os
+import pickle
+import signal
+import threading
+import traceback
+from collections import deque
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+
+from napaudit.auditor.audit import not_checked, page_listing
+from napaudit.auditor.normalize.record import Normalized
+from napaudit.auditor.store import ResultRows, result_rows
+from napaudit.spiders.extract import extract
+from napaudit.spiders.outcome import OK, no_business
+
+# Pages handed over and not yet answered, past which the crawl waits for answers: the worker
+# holds at most this many pages' text.
+MOST_PENDING = 256
+CHUNK = 32  # answers sent back together at most, so that the crawl stores as they come
+_PIPE_SIZE = 1 << 20  # Linux's default most for a pipe: a page rarely waits to be written
+_F_SETPIPE_SZ = 1031
+
+
+def page_rows(business: Normalized, version: str | None, found: list[dict], source: str,
+              url: str, outcome: str, reason: str, fetched_at: str, key: str,
+              ) -> tuple[str, ResultRows]:  # fmt: skip
+    """(outcome, the rows storing it) for a page fetched for `business`: what it shows, judged
+    (the best scored of what it shows), else not checked with why. A page fetched that shows
+    no business is not found."""
+    if outcome == OK and not found:
+        outcome, reason = no_business()
+    if outcome == OK:
+        result = page_listing(business, found, source, url, fetched_at, key)
+    else:
+        result = not_checked(business, source, url, outcome, reason, fetched_at, key)
+    return outcome, result_rows(result, version)
+
+
+def shown_on(text: str, url: str, limit: int | None) -> tuple[list[dict], int]:
+    """What a page shows (extract(), at most `limit` businesses) as stored, and how many more."""
+    shown = extract(text, url, limit=limit or None)
+    return [b.as_dict() for b in shown], shown.left_out
+
+
+class PageWorker:
+    """One forked process doing pages' work for the crawl. `submit` hands a page over; `answers`
+    gives what came back so far, `drain` everything still owed, each as
+    (ticket, outcome, rows, found, left_out) or (ticket, None, error text)."""
+
+    def __init__(self, businesses: dict[str, Normalized], versions: dict[str, str]):
+        context = get_context("fork")
+        tasks_in, self._tasks = context.Pipe(duplex=False)
+        self._answers, answers_out = context.Pipe(duplex=False)
+        for conn in (self._tasks, answers_out):
+            _widen(conn)
+        self._process = context.Process(
+            target=_serve, args=(tasks_in, answers_out, self._tasks, self._answers, businesses,
+                                 versions), daemon=True)  # fmt: skip
+        self._process.start()
+        tasks_in.close()  # the worker's ends: its own, so that each side sees the other end
+        answers_out.close()
+        self.pending = 0
+        self._next = 0
+
+    def submit(self, business_id: str, source: str, url: str, fetched_at: str, key: str,
+               text: str, read_at: str, limit: int | None) -> int:  # fmt: skip
+        """Hand over a page fetched for `url` (its text, read at `read_at` after redirects);
+        returns its ticket (the answer carries it back)."""
+        ticket, self._next = self._next, self._next + 1
+        task = (ticket, business_id, source, url, fetched_at, key, text, read_at, limit)
+        self._tasks.send_bytes(pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
+        self.pending += 1
+        return ticket
+
+    def answers(self) -> list[tuple]:
+        """What the worker answered so far, without waiting; waiting only while more than
+        MOST_PENDING pages are owed."""
+        out: list[tuple] = []
+        while self.pending and (self.pending > MOST_PENDING or self._answers.poll()):
+            out.extend(self._receive())
+        return out
+
+    def drain(self) -> list[tuple]:
+        """Everything still owed, waiting for it."""
+        out: list[tuple] = []
+        while self.pending:
+            out.extend(self._receive())
+        return out
+
+    def close(self) -> None:
+        """End the worker: at once when it still owes pages (no one will read them), else
+        once it has read the end of its input. Again: nothing."""
+        if self._tasks.closed:
+            return
+        self._tasks.close()
+        self._process.join(timeout=0 if self.pending else 5)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+        self._answers.close()
+
+    def _receive(self) -> list[tuple]:
+        while not self._answers.poll(1.0):
+            if not self._process.is_alive():
+                owed, self.pending = self.pending, 0
+                raise RuntimeError(f"the page worker ended unexpectedly (exit code "
+                                   f"{self._process.exitcode}) with {owed} pages owed")  # fmt: skip
+        chunk = pickle.loads(self._answers.recv_bytes())
+        self.pending -= len(chunk)
+        return chunk
+
+
+def _widen(conn: Connection) -> None:
+    try:  # Linux: a pipe of 1 MiB, not 64 KiB; elsewhere, or when refused, the default
+        fcntl.fcntl(conn.fileno(), _F_SETPIPE_SZ, _PIPE_SIZE)
+    except (OSError, AttributeError):
+        pass
+
+
+def _serve(tasks: Connection, answers: Connection, parent_tasks: Connection,
+           parent_answers: Connection, businesses: dict[str, Normalized],
+           versions: dict[str, str]) -> None:  # fmt: skip
+    """In the worker: answer each page handed over, in order, in chunks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl stops on Ctrl-C and drains us
+    parent_tasks.close()  # the crawl's ends: with them closed, its death is our end of input
+    parent_answers.close()
+    gc.disable()  # a page's objects hold no cycles; the clients were frozen before the fork
+    queue: deque = deque()
+    arrived = threading.Condition()
+    reader = threading.Thread(target=_read, args=(tasks, queue, arrived), daemon=True)
+    reader.start()  # always reading, so the crawl never waits on a full pipe while we write
+    chunk: list[tuple] = []
+    while True:
+        with arrived:
+            while not queue:
+                arrived.wait()
+            task = queue.popleft()
+            more = bool(queue)
+        if task is None:
+            break
+        chunk.append(_answer(task, businesses, versions))
+        if len(chunk) >= CHUNK or not more:
+            answers.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+            chunk = []
+    answers.close()
+    os._exit(0)  # nothing of the crawl's (its database connection) is ours to close
+
+
+def _read(tasks: Connection, queue: deque, arrived: threading.Condition) -> None:
+    while True:
+        try:
+            task = pickle.loads(tasks.recv_bytes())
+        except (EOFError, OSError):
+            task = None  # the crawl closed its end, or ended
+        with arrived:
+            queue.append(task)
+            arrived.notify()
+        if task is None:
+            return
+
+
+def _answer(task: tuple, businesses: dict[str, Normalized], versions: dict[str, str]) -> tuple:
+    ticket, business_id, source, url, fetched_at, key, text, read_at, limit = task
+    try:
+        found, left_out = shown_on(text, read_at, limit)
+        outcome, rows = page_rows(businesses[business_id], versions.get(business_id), found,
+                                  source, url, OK, "", fetched_at, key)  # fmt: skip
+        return ticket, outcome, rows, found, left_out
+    except Exception:  # said in the crawl's log as an item's error is; the page is not stored
+        return ticket, None, traceback.format_exc()

@@ -1,0 +1,184 @@
+"""`audit --listings` with its pages read and judged in a second process beside the crawl
+(spiders.pagework): the store, the summary and the progress lines are what the crawl gives
+judging each page itself, a Ctrl-C still drains and resumes, and a worker that dies costs only
+time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, ctrl_c
+from napaudit.auditor.normalize.record import normalize_record
+from napaudit.auditor.store import content_version
+from napaudit.sampleweb.generated import stored
+from napaudit.sampleweb.middleware import cli_args
+from napaudit.sampleweb.server import SampleWeb, serving, write_demo_targets
+from napaudit.spiders.pagework import PageWorker, page_rows, shown_on
+from test_politeness import CLIENTS
+
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def audit(web, urls: Path, db: Path, worker_from: str, *more: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "napaudit", "audit", str(CLIENTS), "--listings", str(urls),
+         "--db", str(db), "--delay", "0", "--timeout", "3", "--report",
+         str(db.parent / "report"), *cli_args(web.base_url),
+         "--set", f"NAPAUDIT_PAGE_WORKER_FROM={worker_from}", *more],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env=dict(os.environ),
+    )  # fmt: skip
+
+
+def said(err: str) -> list[str]:
+    """What a user reads on stderr, less what moves from run to run (times, rates)."""
+    return sorted(line for line in err.splitlines() if line.strip() and "/s" not in line
+                  and " s " not in line and "run " not in line)  # fmt: skip
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux); none once it has ended."""
+    found = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return found
+
+
+def forks(pid: int) -> list[int]:
+    """The copies of itself `pid` forked: they run its very command line (other children it
+    may start for a moment, such as a library's helper program, do not)."""
+    found = []
+    try:
+        mine = Path(f"/proc/{pid}/cmdline").read_bytes()
+        for child in children(pid):
+            if Path(f"/proc/{child}/cmdline").read_bytes() == mine:
+                found.append(child)
+    except OSError:  # ended meanwhile
+        pass
+    return found
+
+
+def test_pages_judged_beside_the_crawl_store_and_say_what_the_crawl_would(tmp_path):
+    """Every demo page (blocked, timed out, not found and missing ones too), audited twice."""
+    with serving(SampleWeb.from_manifest()) as web:
+        urls = tmp_path / "urls.csv"
+        pages = write_demo_targets(web, urls)
+        runs = {}
+        for worker_from in ("0", "1"):
+            (tmp_path / worker_from).mkdir()
+            process = audit(web, urls, tmp_path / worker_from / "a.db", worker_from)
+            forked = []
+            while process.poll() is None:  # who ran the pages' work
+                forked += [c for c in forks(process.pid) if c not in forked]
+                time.sleep(0.02)
+            out, err = process.communicate()
+            assert process.returncode == 3, err[-3000:]  # 3: the planted pages not checked
+            out, err = (text.replace(str(tmp_path / worker_from), "<run>") for text in (out, err))
+            runs[worker_from] = (stored(tmp_path / worker_from / "a.db"), out, said(err), forked)
+    in_crawl, beside = runs["0"], runs["1"]
+    assert len(in_crawl[0][0]) == pages and in_crawl[0][1], "every page stored, findings made"
+    assert beside[0] == in_crawl[0]  # the same listings, checks, scores and findings
+    assert beside[1] == in_crawl[1]  # the same summary
+    assert beside[2] == in_crawl[2]  # the same progress lines (a business's when its pages end)
+    assert in_crawl[3] == [] and len(beside[3]) == 1, "one worker, only when asked for"
+
+
+@pytest.mark.parametrize("worker_from", ["0", "1"])
+def test_ctrl_c_drains_the_worker_and_resume_completes_the_store(tmp_path, worker_from):
+    """The worker ignores Ctrl-C: what it holds is stored before the audit exits 130."""
+    with serving(SampleWeb.from_manifest(latency=0.05)) as web:
+        urls = tmp_path / "urls.csv"
+        pages = write_demo_targets(web, urls)
+        (tmp_path / "whole").mkdir()
+        whole = audit(web, urls, tmp_path / "whole" / "a.db", worker_from)
+        assert whole.wait(timeout=300) == 3, whole.stderr.read()[-3000:]
+        db = tmp_path / "a.db"
+        ctrl_c(audit(web, urls, db, worker_from), web, pages // 3)
+        resumed = audit(web, urls, db, worker_from, "--resume")
+        _, err = resumed.communicate(timeout=300)
+        assert resumed.returncode == 3, err[-3000:]
+    assert stored(db) == stored(tmp_path / "whole" / "a.db")
+
+
+def test_a_worker_that_dies_leaves_its_pages_to_the_crawl(tmp_path):
+    with serving(SampleWeb.from_manifest(latency=0.05)) as web:
+        urls = tmp_path / "urls.csv"
+        pages = write_demo_targets(web, urls)
+        (tmp_path / "whole").mkdir()
+        whole = audit(web, urls, tmp_path / "whole" / "a.db", "0")
+        assert whole.wait(timeout=300) == 3, whole.stderr.read()[-3000:]
+        db = tmp_path / "a.db"
+        process = audit(web, urls, db, "1")
+        while process.poll() is None and not forks(process.pid):
+            time.sleep(0.01)
+        start = len(web.hits)
+        while process.poll() is None and len(web.hits) - start < pages // 3:
+            time.sleep(0.01)
+        for child in forks(process.pid):
+            os.kill(child, signal.SIGKILL)
+        out, err = process.communicate(timeout=300)
+    assert process.returncode == 3, err[-3000:]
+    assert "the page worker ended unexpectedly" in err
+    assert stored(db) == stored(tmp_path / "whole" / "a.db")
+
+
+@pytest.mark.skipif(not (REALDATA / "realweb").is_dir(), reason="../shared/realdata absent")
+def test_the_worker_answers_real_pages_as_the_crawl_judges_them():
+    """Saved real listing pages, each judged against a client made from what it shows."""
+    pages = sorted(p for p in (REALDATA / "realweb").rglob("*.html"))[:40]
+    assert pages, "real pages to read"
+    businesses, versions, asked = {}, {}, []
+    for n, path in enumerate(pages):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found, _ = shown_on(text, f"https://example.org/{n}", None)
+        if not found:
+            continue
+        bid = f"b{n}"
+        record = read_records_from(found[0], bid)
+        businesses[bid], versions[bid] = normalize_record(record), content_version(record)
+        asked.append((bid, text, f"https://example.org/{n}"))
+    assert len(asked) >= 5, "real pages that show a business"
+    worker = PageWorker(businesses, versions)
+    try:
+        tickets = {worker.submit(bid, "yelp", url, "2026-12-02", "", text, url, None): bid
+                   for bid, text, url in asked}  # fmt: skip
+        answers = worker.drain()
+    finally:
+        worker.close()
+    assert sorted(a[0] for a in answers) == sorted(tickets)
+    for ticket, outcome, rows, found, _ in answers:
+        bid = tickets[ticket]
+        text, url = next((t, u) for b, t, u in asked if b == bid)
+        expected_found, _ = shown_on(text, url, None)
+        assert found == expected_found
+        assert (outcome, rows) == page_rows(businesses[bid], versions[bid], expected_found,
+                                            "yelp", url, "ok", "", "2026-12-02", "")  # fmt: skip
+
+
+def read_records_from(values: dict, business_id: str):
+    """A client whose record is what a page shows (its phone and name, at least)."""
+    from napaudit.auditor.models import Record
+
+    fields = {f: str(values.get(f) or "") for f in ("name", "address", "city", "state", "zip",
+                                                     "phone", "website")}  # fmt: skip
+    return Record(id=business_id, **fields)
+
+
+def test_a_page_the_worker_cannot_judge_is_said_and_not_stored():
+    worker = PageWorker({}, {})
+    try:
+        worker.submit("nobody", "yelp", "https://example.org/", "", "", "<p>x</p>",
+                      "https://example.org/", None)  # fmt: skip
+        (answer,) = worker.drain()
+    finally:
+        worker.close()
+    assert answer[:2] == (0, None) and "KeyError: 'nobody'" in answer[2]
