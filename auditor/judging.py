@@ -14,7 +14,7 @@ from collections import Counter
 from napaudit.auditor.history import History
 from napaudit.auditor.identify import Identifier, Match, score_pair
 from napaudit.auditor.judge import judge
-from napaudit.auditor.models import Result
+from napaudit.auditor.models import Record, Result
 from napaudit.auditor.normalize.record import Normalized, normalize_record
 from napaudit.auditor.store import Store
 
@@ -30,19 +30,17 @@ def judge_run(store: Store, run_id: int, normalized: dict[str, Normalized] | Non
     read from the store and normalized here."""
     history = History(store.db)
     records = history.business_records(run_id)
-    given = normalized or {}
-    canon = {bid: given.get(bid) or normalize_record(record)
-             for bid, (_, record) in records.items()}  # fmt: skip
+    canon = OnDemand({bid: record for bid, (_, record) in records.items()}, normalized)
     identifier: Identifier | None = None
     tally: Counter = Counter()
     batch: list[tuple[dict, Result]] = []
     for row, record in history.unjudged(run_id):
         listing = normalize_record(record)
-        given = record.business_id if record.business_id in canon else None
-        if given is None and identifier is None:
-            identifier = Identifier(list(canon.values()))
+        given = record.business_id if record.business_id in records else None
+        if given is None and identifier is None:  # identified among every business of the run
+            identifier = Identifier([canon[bid] for bid in records])
         match, business_id = _link(row, listing, given, canon, identifier)
-        business = canon.get(business_id) if business_id else None
+        business = canon[business_id] if business_id else None
         verdicts = judge(business, listing) if business else []
         for v in verdicts:
             tally[v.status] += 1
@@ -52,6 +50,23 @@ def judge_run(store: Store, run_id: int, normalized: dict[str, Normalized] | Non
             batch = []
     store.save_judged(run_id, batch)
     return tally
+
+
+class OnDemand(dict):
+    """Businesses by id, each normalized when first asked for, unless `given` had it: a crawl
+    that judged its pages as it stored them leaves few, if any, for judge_run to judge, and a
+    page worker (spiders.pagework) normalizes the clients as their pages come."""
+
+    def __init__(self, records: dict[str, Record], given: dict[str, Normalized] | None = None):
+        super().__init__()
+        self.records, self.given = records, given or {}
+
+    def __missing__(self, business_id: str) -> Normalized:
+        business = self.given.get(business_id)
+        if business is None:
+            business = normalize_record(self.records[business_id])
+        self[business_id] = business
+        return business
 
 
 def _link(row: dict, listing, given: str | None, canon: dict, identifier) -> tuple:

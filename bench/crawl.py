@@ -106,20 +106,24 @@ print(time.perf_counter() - start)
 """
 
 NAPAUDIT = """
-import sys, time
+import resource, sys, time
 from napaudit.auditing import run_audit
 from napaudit.spiders.crawl import CrawlOptions
 if sys.argv[5:] == ["floor"]:  # no extraction: each page is stored as showing no business
     import napaudit.spiders.bases.listing as listing
+    import napaudit.spiders.pagework as pagework
     from napaudit.spiders.extract import Businesses
     listing.page_businesses = lambda spider, text, url: Businesses()
+    pagework.shown_on = lambda text, url, limit: ([], 0)
 options = CrawlOptions(delay=0, timeout=20, retries=0, log_level="ERROR")
 c = int(sys.argv[4])
 extra = {"CONCURRENT_REQUESTS": c, "CONCURRENT_REQUESTS_PER_DOMAIN": c,
          "NAPAUDIT_ALLOW_HOSTS": ["127.0.0.1"]}  # the local server: fetching it is allowed
 start = time.perf_counter()
 outcome = run_audit(sys.argv[1], sys.argv[2], sys.argv[3], options, extra_settings=extra)
-print(time.perf_counter() - start, outcome.stats.get("item_scraped_count", 0))
+used = resource.getrusage(resource.RUSAGE_SELF)  # this process alone, not its page worker
+print(time.perf_counter() - start, outcome.stats.get("item_scraped_count", 0),
+      used.ru_utime + used.ru_stime)
 """
 
 
@@ -178,8 +182,8 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     ours, bare, bare_items, floor = [], [], [], []
-    cpu: dict[str, list[float]] = {"napaudit": [], "bare": [], "bare_items": [],
-                                   "no_extraction": []}  # fmt: skip
+    cpu: dict[str, list[float]] = {"napaudit": [], "napaudit_crawl_alone": [], "bare": [],
+                                   "bare_items": [], "no_extraction": []}  # fmt: skip
     per_response = napaudit_settings.CONCURRENT_ITEMS
     same = {"CONCURRENT_REQUESTS": CONCURRENCY, "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY}
     bare_settings = json.dumps(same)
@@ -188,9 +192,10 @@ def main() -> None:
         clients, urls = inputs(Path(tmp), base, args.pages)
         for i in range(args.repeat):  # alternate, so that a busy moment hits both alike
             db, c = str(Path(tmp) / f"bench{i}.db"), str(CONCURRENCY)
-            _, items = timed(ours, cpu["napaudit"], args.pages, NAPAUDIT, str(clients),
-                             str(urls), db, c)  # fmt: skip
+            _, items, alone = timed(ours, cpu["napaudit"], args.pages, NAPAUDIT, str(clients),
+                                    str(urls), db, c)  # fmt: skip
             assert int(items) == args.pages, f"napaudit stored {items} of {args.pages} pages"
+            cpu["napaudit_crawl_alone"].append(float(alone) * 1000 / args.pages)
             timed(bare, cpu["bare"], args.pages, BARE, base, str(args.pages), bare_settings)
             timed(bare_items, cpu["bare_items"], args.pages, BARE, base, str(args.pages),
                   items_settings)  # fmt: skip
@@ -224,7 +229,8 @@ def main() -> None:
               f"CONCURRENT_ITEMS={per_response}")  # fmt: skip
     used = ", ".join(f"{k.replace('_', ' ')} {statistics.median(v):.2f}"
                      for k, v in cpu.items() if v)  # fmt: skip
-    print(f"CPU-s per 1,000 pages of the crawling process (medians): {used}")
+    print(f"CPU-s per 1,000 pages of the crawling process with its page worker, if any "
+          f"(medians): {used}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -22,10 +22,10 @@ from napaudit.auditor.audit import not_checked
 from napaudit.auditor.catalog import load_catalog
 from napaudit.auditor.config import ConfigError, api_key, load_config
 from napaudit.auditor.history import History
-from napaudit.auditor.judging import judge_run
+from napaudit.auditor.judging import OnDemand, judge_run
 from napaudit.auditor.normalize.record import Normalized, normalize_record
 from napaudit.auditor.records import InputError, RowProblem, read_records
-from napaudit.auditor.store import Store
+from napaudit.auditor.store import Store, content_version
 from napaudit.progress import Progress
 from napaudit.runs import score_run
 from napaudit.spiders.bases import ListingSpider, Target
@@ -139,21 +139,33 @@ def run_audit(
         write_atomically(jobs / "run.json", json.dumps({"run_id": run_id}))
     elif (jobs / REFETCH).exists() or _ended_abnormally(store, run_id):
         _forget_queues(jobs)  # what the last attempt lost is searched again
-    canon = {b.id: normalize_record(b) for b in businesses}
-    run = AuditRun(store, run_id, canon, store.save_businesses(run_id, canon.values()))
     done = History(store.db).listings_done(run_id) if resume else set()
+    guarded = {"NAPAUDIT_DISK_PATH": str(Path(db_path).resolve().parent), **(extra_settings or {})}
+    settings = crawl_settings(options, guarded)
+    todo = [Target(t.business_id, t.source, t.url) for t in targets
+            if (t.business_id, t.source, t.url) not in done]  # fmt: skip
+    beside = bool(listings) and _page_worker_wanted(len(todo), settings)
+    if beside:  # the page worker normalizes the clients as their pages come, and sends them
+        canon = OnDemand({b.id: b for b in businesses})
+        versions = {b.id: content_version(b) for b in businesses}
+        run = AuditRun(store, run_id, canon, versions, businesses_stored=False)
+    else:
+        canon = {b.id: normalize_record(b) for b in businesses}
+        run = AuditRun(store, run_id, canon, store.save_businesses(run_id, canon.values()))
     skipped: dict[str, str] = {}
     if listings:
-        crawls = [_listing_crawl(targets, done, run)]
+        # The pages given: no JOBDIR queue, since every page is one request and the store says
+        # which were fetched (a resumed run fetches the others; a disk queue cost ~1 ms a page,
+        # measured 2026-12-02).
+        crawls = [Crawl(ListingSpider, {"targets": todo, "audit_run": run,
+                                        "pages_elsewhere": beside})]  # fmt: skip
     else:
         crawls = _discovery_crawls(chosen, keys, canon, done, run, options, jobs, skipped)
     # What lives to the end (the clients, the catalog, the modules) is left out of every
     # garbage collection from here on: a crawl makes millions of short-lived objects.
     gc.freeze()
     shown = _progress(crawls, listings is not None) if progress else None
-    guarded = {"NAPAUDIT_DISK_PATH": str(Path(db_path).resolve().parent), **(extra_settings or {})}
-    settings = crawl_settings(options, guarded)
-    run.pages = _page_worker(crawls[0], run, settings) if listings else None
+    run.pages = PageWorker(canon, run.versions) if beside else None
     try:
         stats = run_crawls(
             settings, crawls,
@@ -167,7 +179,7 @@ def run_audit(
     reason = stats.get("finish_reason")
     lost = _lost(stats, crawls, store, run_id, db_path, identity)
     finished = reason == "finished" and not lost
-    counts = {"businesses": len(canon), "listings": len(targets), "skipped": len(problems)}
+    counts = {"businesses": len(businesses), "listings": len(targets), "skipped": len(problems)}
     status = "done" if finished else "failed" if reason == "failed" else "interrupted"
     if finished:  # pages were judged as they were stored; the auditor judges what was not
         judge_run(store, run_id, canon)
@@ -204,23 +216,11 @@ def _progress(crawls: list[Crawl], by_url: bool) -> Progress:
     return Progress(expected, by_source=not by_url)
 
 
-def _listing_crawl(targets, done, run) -> Crawl:
-    """The pages given: no JOBDIR queue, since every page is one request and the store says
-    which were fetched (a resumed run fetches the others; a disk queue cost ~1 ms a page,
-    measured 2026-12-02)."""
-    todo = [Target(t.business_id, t.source, t.url) for t in targets
-            if (t.business_id, t.source, t.url) not in done]  # fmt: skip
-    return Crawl(ListingSpider, {"targets": todo, "audit_run": run})
-
-
-def _page_worker(crawl: Crawl, run: AuditRun, settings) -> PageWorker | None:
-    """A process beside the crawl for the pages' work (spiders.pagework), forked when there
-    are NAPAUDIT_PAGE_WORKER_FROM pages or more to fetch and a second core to run it on."""
+def _page_worker_wanted(pages: int, settings) -> bool:
+    """Whether the pages' work goes to a process beside the crawl (spiders.pagework): from
+    NAPAUDIT_PAGE_WORKER_FROM pages to fetch, when there is a second core to run it on."""
     least = settings.getint("NAPAUDIT_PAGE_WORKER_FROM")
-    if not least or len(crawl.kwargs["targets"]) < least or len(os.sched_getaffinity(0)) < 2:
-        return None
-    crawl.kwargs["pages_elsewhere"] = True
-    return PageWorker(run.businesses, run.versions)
+    return bool(least) and pages >= least and len(os.sched_getaffinity(0)) >= 2
 
 
 def _job(folder: Path) -> dict:

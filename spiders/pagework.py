@@ -63,8 +63,13 @@ def shown_on(text: str, url: str, limit: int | None) -> tuple[list[dict], int]:
 
 class PageWorker:
     """One forked process doing pages' work for the crawl. `submit` hands a page over; `answers`
-    gives what came back so far, `drain` everything still owed, each as
-    (ticket, outcome, rows, found, left_out) or (ticket, None, error text)."""
+    gives what came back so far, without waiting; `finish` ends the input and waits for the
+    rest. An answer is (ticket, outcome, rows, found, left_out), or (ticket, None, error text)
+    when the page's work raised.
+
+    `businesses` maps each client's id to it normalized, on demand (judging.OnDemand): the
+    worker normalizes a client when its first page comes, and the others at the end, and sends
+    them all back with its last answers, for the store's businesses rows."""
 
     def __init__(self, businesses: dict[str, Normalized], versions: dict[str, str]):
         context = get_context("fork")
@@ -80,6 +85,7 @@ class PageWorker:
         answers_out.close()
         self.pending = 0
         self._next = 0
+        self._normalized: list[tuple[str, dict]] | None = None
 
     def submit(self, business_id: str, source: str, url: str, fetched_at: str, key: str,
                text: str, read_at: str, limit: int | None) -> int:  # fmt: skip
@@ -99,23 +105,24 @@ class PageWorker:
             out.extend(self._receive())
         return out
 
-    def drain(self) -> list[tuple]:
-        """Everything still owed, waiting for it."""
+    def finish(self) -> tuple[list[tuple], list[tuple[str, dict]]]:
+        """(every answer still owed, each business id with its normalized values as the store
+        keeps them), once the worker has read the end of its input."""
+        self._tasks.close()
         out: list[tuple] = []
-        while self.pending:
+        while self._normalized is None:
             out.extend(self._receive())
-        return out
+        self._process.join(timeout=5)
+        return out, self._normalized
 
     def close(self) -> None:
-        """End the worker: at once when it still owes pages (no one will read them), else
-        once it has read the end of its input. Again: nothing."""
-        if self._tasks.closed:
-            return
-        self._tasks.close()
-        self._process.join(timeout=0 if self.pending else 5)
+        """End the worker, at once when it was not finished (no one will read what it owes).
+        Again: nothing."""
+        if not self._tasks.closed:
+            self._tasks.close()
         if self._process.is_alive():
             self._process.terminate()
-            self._process.join()
+        self._process.join()
         self._answers.close()
 
     def _receive(self) -> list[tuple]:
@@ -124,9 +131,12 @@ class PageWorker:
                 owed, self.pending = self.pending, 0
                 raise RuntimeError(f"the page worker ended unexpectedly (exit code "
                                    f"{self._process.exitcode}) with {owed} pages owed")  # fmt: skip
-        chunk = pickle.loads(self._answers.recv_bytes())
-        self.pending -= len(chunk)
-        return chunk
+        message = pickle.loads(self._answers.recv_bytes())
+        if isinstance(message, dict):  # its last: the businesses
+            self._normalized = message["businesses"]
+            return []
+        self.pending -= len(message)
+        return message
 
 
 def _widen(conn: Connection) -> None:
@@ -161,6 +171,10 @@ def _serve(tasks: Connection, answers: Connection, parent_tasks: Connection,
         if len(chunk) >= CHUNK or not more:
             answers.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
             chunk = []
+    if chunk:
+        answers.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+    normalized = [(bid, businesses[bid].as_dict()) for bid in businesses.records]
+    answers.send_bytes(pickle.dumps({"businesses": normalized}, pickle.HIGHEST_PROTOCOL))
     answers.close()
     os._exit(0)  # nothing of the crawl's (its database connection) is ours to close
 

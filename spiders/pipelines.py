@@ -10,6 +10,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 
+from napaudit.auditor.models import Record
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.store import ResultRows, Store
 from napaudit.spiders.diskguard import min_free_bytes, shortage
@@ -37,6 +38,9 @@ class AuditRun:
     businesses: dict[str, Normalized]
     versions: dict[str, str]
     pages: PageWorker | None = None  # when set, pages are extracted and judged there
+    # False while the clients' rows wait to be stored, the page worker normalizing them
+    # (`businesses` then normalizes on demand: judging.OnDemand): stored as the crawl closes
+    businesses_stored: bool = True
 
 
 class AuditPipeline:
@@ -159,8 +163,36 @@ class AuditPipeline:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def close_spider(self) -> None:
+        normalized: list[tuple[str, dict]] = []
+        if self.run is not None and self.run.pages is not None and not self.failed:
+            # (stopped for the disk, say: what the worker owes could not be stored)
+            answers, normalized = self._from_worker(self.run.pages.finish) or ([], [])
+            self._answered(answers)
         if self.run is not None and self.run.pages is not None:
-            if not self.failed:  # stopped for the disk: what the worker owes is not stored
-                self._answered(self._from_worker(self.run.pages.drain))
             self.run.pages.close()
+        if self.run is not None and not self.run.businesses_stored and not self.failed:
+            self._store_businesses(dict(normalized))
         self.flush()
+
+    def _store_businesses(self, normalized: dict[str, dict]) -> None:
+        """The clients' rows, as the page worker normalized them (or, for any it did not send,
+        as normalized here)."""
+        businesses = self.run.businesses
+        rows = [_Normalized(record, normalized[bid]) if bid in normalized else businesses[bid]
+                for bid, record in businesses.records.items()]  # fmt: skip
+        try:
+            self.run.store.save_businesses(self.run.run_id, rows)
+            self.run.businesses_stored = True
+        except (sqlite3.Error, OSError) as exc:
+            self.stop(str(exc), "store_failed")
+
+
+@dataclass
+class _Normalized:
+    """A client normalized elsewhere, as the store reads one: its record and stored values."""
+
+    record: Record
+    values: dict
+
+    def as_dict(self) -> dict:
+        return self.values

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, ctrl_c
+from napaudit.auditor.judging import OnDemand
 from napaudit.auditor.normalize.record import normalize_record
 from napaudit.auditor.store import content_version
 from napaudit.sampleweb.generated import stored
@@ -53,6 +55,19 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def tables(db: Path) -> dict[str, list]:
+    """Every row the audit stored, less the times (of fetching, judging, the run)."""
+    moving = {"fetched_at", "judged_at", "started_at", "finished_at"}
+    out = {}
+    with sqlite3.connect(db) as con:
+        for table in ("businesses", "run_businesses", "listings", "checks", "findings",
+                      "run_listings", "run_scores"):  # fmt: skip
+            columns = [c[1] for c in con.execute(f"PRAGMA table_info({table})")
+                       if c[1] not in moving]  # fmt: skip
+            out[table] = sorted(map(repr, con.execute(f"SELECT {', '.join(columns)} FROM {table}")))
+    return out
+
+
 def forks(pid: int) -> list[int]:
     """The copies of itself `pid` forked: they run its very command line (other children it
     may start for a moment, such as a library's helper program, do not)."""
@@ -83,10 +98,11 @@ def test_pages_judged_beside_the_crawl_store_and_say_what_the_crawl_would(tmp_pa
             out, err = process.communicate()
             assert process.returncode == 3, err[-3000:]  # 3: the planted pages not checked
             out, err = (text.replace(str(tmp_path / worker_from), "<run>") for text in (out, err))
-            runs[worker_from] = (stored(tmp_path / worker_from / "a.db"), out, said(err), forked)
+            runs[worker_from] = (tables(tmp_path / worker_from / "a.db"), out, said(err), forked)
     in_crawl, beside = runs["0"], runs["1"]
-    assert len(in_crawl[0][0]) == pages and in_crawl[0][1], "every page stored, findings made"
-    assert beside[0] == in_crawl[0]  # the same listings, checks, scores and findings
+    assert len(in_crawl[0]["run_listings"]) == pages and in_crawl[0]["findings"]
+    for table, rows in in_crawl[0].items():  # the same clients, pages, checks, scores, findings
+        assert beside[0][table] == rows, table
     assert beside[1] == in_crawl[1]  # the same summary
     assert beside[2] == in_crawl[2]  # the same progress lines (a business's when its pages end)
     assert in_crawl[3] == [] and len(beside[3]) == 1, "one worker, only when asked for"
@@ -147,14 +163,17 @@ def test_the_worker_answers_real_pages_as_the_crawl_judges_them():
         businesses[bid], versions[bid] = normalize_record(record), content_version(record)
         asked.append((bid, text, f"https://example.org/{n}"))
     assert len(asked) >= 5, "real pages that show a business"
-    worker = PageWorker(businesses, versions)
+    records = {bid: b.record for bid, b in businesses.items()}
+    worker = PageWorker(OnDemand(records), versions)
     try:
         tickets = {worker.submit(bid, "yelp", url, "2026-12-02", "", text, url, None): bid
                    for bid, text, url in asked}  # fmt: skip
-        answers = worker.drain()
+        answers, normalized = worker.finish()
     finally:
         worker.close()
     assert sorted(a[0] for a in answers) == sorted(tickets)
+    # every client, normalized there as here, for the store's businesses rows
+    assert normalized == [(bid, b.as_dict()) for bid, b in businesses.items()]
     for ticket, outcome, rows, found, _ in answers:
         bid = tickets[ticket]
         text, url = next((t, u) for b, t, u in asked if b == bid)
@@ -174,11 +193,12 @@ def read_records_from(values: dict, business_id: str):
 
 
 def test_a_page_the_worker_cannot_judge_is_said_and_not_stored():
-    worker = PageWorker({}, {})
+    worker = PageWorker(OnDemand({}), {})
     try:
         worker.submit("nobody", "yelp", "https://example.org/", "", "", "<p>x</p>",
                       "https://example.org/", None)  # fmt: skip
-        (answer,) = worker.drain()
+        (answer,), normalized = worker.finish()
     finally:
         worker.close()
     assert answer[:2] == (0, None) and "KeyError: 'nobody'" in answer[2]
+    assert normalized == []
