@@ -5,19 +5,21 @@
 
 A local server on 127.0.0.1 serves generated listing pages (JSON-LD LocalBusiness in a page of
 ordinary size). Run 1 is `napaudit audit`'s crawl: fetch, extract, normalize, judge, store in
-SQLite. Run 2 is a bare Scrapy spider that only parses the JSON-LD, with Scrapy's defaults;
-run 3 is the same bare spider given napaudit's CONCURRENT_ITEMS (items handled at once per
-response), so that the second ratio shows what the pipeline costs apart from that setting. All
-run with the same concurrency and no delay (it is our own server; napaudit keeps its least
-delay, settings.MIN_DOWNLOAD_DELAY), each in its own process. The server keeps connections
-alive, as web servers do. Target: napaudit at least 0.8 of the bare spider's rate.
+SQLite; with 2,000 pages (over NAPAUDIT_PAGE_WORKER_FROM) a page's work is done by its page
+worker, a second process beside the crawl (spiders.pagework). Run 2 is a bare Scrapy spider
+that only parses the JSON-LD, with Scrapy's defaults; run 3 is the same bare spider given
+napaudit's CONCURRENT_ITEMS (items handled at once per response), so that the second ratio
+shows what the pipeline costs apart from that setting. All run with the same concurrency and
+no delay (it is our own server; napaudit keeps its least delay, settings.MIN_DOWNLOAD_DELAY),
+each in its own process. The server keeps connections alive, as web servers do. Target:
+napaudit at least 0.8 of the bare spider's rate.
 
 `--floor` adds a fourth run: napaudit with no extraction, every page stored as showing no
-business (so no page is normalized, scored or judged; the clients still are). Its rate bounds
-what any saving in the auditor's work per page can give in this one crawling process. Each
-run's CPU time (the crawling process's, imports included; the server runs in this process) is
-printed per 1,000 pages beside the rates: it moves less than wall time when other jobs share
-the cores.
+business (so no page is normalized, scored or judged). Its rate bounds what any saving in the
+auditor's work per page can give. Each run's CPU time (the crawling process's with its page
+worker, imports included; the server runs in this process) is printed per 1,000 pages beside
+the rates, and napaudit's crawling process alone: it moves less than wall time when other jobs
+share the cores.
 """
 
 from __future__ import annotations

@@ -68,9 +68,9 @@ class AuditPipeline:
         self.limit = self.crawler.settings.getint("NAPAUDIT_PAGE_LIMIT", LIMIT) or None
 
     def process_item(self, item: Listing) -> Listing:
-        if self.run is None:
+        if self.run is None or self.failed:  # (stopped: nothing more can be stored)
             return item
-        if item.page is not None and self.run.pages is not None and not self.failed:
+        if item.page is not None and self.run.pages is not None:
             try:
                 ticket = self.run.pages.submit(item.business_id, item.source, item.url,
                                                item.fetched_at, item.key, *item.page, self.limit)
@@ -98,7 +98,7 @@ class AuditPipeline:
             self.flush()
 
     def _from_worker(self, ask) -> list[tuple]:
-        """What the worker answered (`ask`: its `answers` or `drain`). When it failed, the pages
+        """What the worker answered (`ask`: its `answers` or `finish`). When it failed, the pages
         it owed are done here instead, and so is every page after."""
         try:
             return ask()
