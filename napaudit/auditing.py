@@ -220,7 +220,8 @@ def _page_worker_wanted(pages: int, settings) -> bool:
     """Whether the pages' work goes to a process beside the crawl (spiders.pagework): from
     NAPAUDIT_PAGE_WORKER_FROM pages to fetch, when there is a second core to run it on."""
     least = settings.getint("NAPAUDIT_PAGE_WORKER_FROM")
-    return bool(least) and pages >= least and len(os.sched_getaffinity(0)) >= 2
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return bool(least) and pages >= least and (cores or 1) >= 2
 
 
 def _job(folder: Path) -> dict:

@@ -20,7 +20,6 @@ import gc
 import os
 import pickle
 import signal
-import threading
 import traceback
 from collections import deque
 from multiprocessing import get_context
@@ -37,7 +36,7 @@ from napaudit.spiders.outcome import OK, no_business
 MOST_PENDING = 256
 CHUNK = 32  # answers sent back together at most, so that the crawl stores as they come
 _PIPE_SIZE = 1 << 20  # Linux's default most for a pipe: a page rarely waits to be written
-_F_SETPIPE_SZ = 1031
+_F_SETPIPE_SZ, _F_GETPIPE_SZ = 1031, 1032  # Linux's fcntl commands
 
 
 def page_rows(business: Normalized, version: str | None, found: list[dict], source: str,
@@ -67,6 +66,10 @@ class PageWorker:
     rest. An answer is (ticket, outcome, rows, found, left_out), or (ticket, None, error text)
     when the page's work raised.
 
+    The crawl never waits to write a page: no more is written than the pipe holds until the
+    worker answers (a page past that waits here, sent as answers come). It waits only for
+    answers: when more than MOST_PENDING pages are owed, and in `finish`.
+
     `businesses` maps each client's id to it normalized, on demand (judging.OnDemand): the
     worker normalizes a client when its first page comes, and the others at the end, and sends
     them all back with its last answers, for the store's businesses rows."""
@@ -75,16 +78,19 @@ class PageWorker:
         context = get_context("fork")
         tasks_in, self._tasks = context.Pipe(duplex=False)
         self._answers, answers_out = context.Pipe(duplex=False)
-        for conn in (self._tasks, answers_out):
-            _widen(conn)
+        self._room = _widen(self._tasks)  # what the crawl may write before the worker reads
+        _widen(answers_out)
         self._process = context.Process(
             target=_serve, args=(tasks_in, answers_out, self._tasks, self._answers, businesses,
                                  versions), daemon=True)  # fmt: skip
         self._process.start()
         tasks_in.close()  # the worker's ends: its own, so that each side sees the other end
         answers_out.close()
-        self.pending = 0
+        self.pending = 0  # pages handed over (sent or held here) and not answered
         self._next = 0
+        self._held: deque[tuple[int, bytes]] = deque()  # (ticket, page) not written yet
+        self._written: dict[int, int] = {}  # ticket -> bytes written, until answered
+        self._in_pipe = 0  # bytes written and not answered: what the pipe may still hold
         self._normalized: list[tuple[str, dict]] | None = None
 
     def submit(self, business_id: str, source: str, url: str, fetched_at: str, key: str,
@@ -93,8 +99,9 @@ class PageWorker:
         returns its ticket (the answer carries it back)."""
         ticket, self._next = self._next, self._next + 1
         task = (ticket, business_id, source, url, fetched_at, key, text, read_at, limit)
-        self._tasks.send_bytes(pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
+        self._held.append((ticket, pickle.dumps(task, pickle.HIGHEST_PROTOCOL)))
         self.pending += 1
+        self._write()
         return ticket
 
     def answers(self) -> list[tuple]:
@@ -108,8 +115,10 @@ class PageWorker:
     def finish(self) -> tuple[list[tuple], list[tuple[str, dict]]]:
         """(every answer still owed, each business id with its normalized values as the store
         keeps them), once the worker has read the end of its input."""
-        self._tasks.close()
         out: list[tuple] = []
+        while self._held:
+            out.extend(self._receive())
+        self._tasks.close()
         while self._normalized is None:
             out.extend(self._receive())
         self._process.join(timeout=5)
@@ -125,6 +134,18 @@ class PageWorker:
         self._process.join()
         self._answers.close()
 
+    def _write(self) -> None:
+        """Write the pages held here while the pipe has room for them (a page larger than the
+        pipe, alone: the worker reads it as it is written)."""
+        while self._held:
+            ticket, page = self._held[0]
+            if self._in_pipe and self._in_pipe + len(page) > self._room:
+                return
+            self._tasks.send_bytes(page)
+            self._held.popleft()
+            self._written[ticket] = len(page)
+            self._in_pipe += len(page)
+
     def _receive(self) -> list[tuple]:
         while not self._answers.poll(1.0):
             if not self._process.is_alive():
@@ -136,39 +157,38 @@ class PageWorker:
             self._normalized = message["businesses"]
             return []
         self.pending -= len(message)
+        for answer in message:
+            self._in_pipe -= self._written.pop(answer[0])
+        self._write()
         return message
 
 
-def _widen(conn: Connection) -> None:
-    try:  # Linux: a pipe of 1 MiB, not 64 KiB; elsewhere, or when refused, the default
+def _widen(conn: Connection) -> int:
+    """The pipe's size, made 1 MiB where Linux lets us (64 KiB by default)."""
+    try:
         fcntl.fcntl(conn.fileno(), _F_SETPIPE_SZ, _PIPE_SIZE)
+        return fcntl.fcntl(conn.fileno(), _F_GETPIPE_SZ)
     except (OSError, AttributeError):
-        pass
+        return 1 << 16  # POSIX promises less; Linux and macOS give this
 
 
 def _serve(tasks: Connection, answers: Connection, parent_tasks: Connection,
            parent_answers: Connection, businesses: dict[str, Normalized],
            versions: dict[str, str]) -> None:  # fmt: skip
-    """In the worker: answer each page handed over, in order, in chunks."""
+    """In the worker: answer each page handed over, in order, in chunks: when nothing more is
+    waiting to be read, or CHUNK answers are ready."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl stops on Ctrl-C and drains us
     parent_tasks.close()  # the crawl's ends: with them closed, its death is our end of input
     parent_answers.close()
     gc.disable()  # a page's objects hold no cycles; the clients were frozen before the fork
-    queue: deque = deque()
-    arrived = threading.Condition()
-    reader = threading.Thread(target=_read, args=(tasks, queue, arrived), daemon=True)
-    reader.start()  # always reading, so the crawl never waits on a full pipe while we write
     chunk: list[tuple] = []
     while True:
-        with arrived:
-            while not queue:
-                arrived.wait()
-            task = queue.popleft()
-            more = bool(queue)
-        if task is None:
+        try:
+            task = pickle.loads(tasks.recv_bytes())
+        except (EOFError, OSError):  # the crawl closed its end, or ended
             break
         chunk.append(_answer(task, businesses, versions))
-        if len(chunk) >= CHUNK or not more:
+        if len(chunk) >= CHUNK or not tasks.poll():
             answers.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
             chunk = []
     if chunk:
@@ -177,19 +197,6 @@ def _serve(tasks: Connection, answers: Connection, parent_tasks: Connection,
     answers.send_bytes(pickle.dumps({"businesses": normalized}, pickle.HIGHEST_PROTOCOL))
     answers.close()
     os._exit(0)  # nothing of the crawl's (its database connection) is ours to close
-
-
-def _read(tasks: Connection, queue: deque, arrived: threading.Condition) -> None:
-    while True:
-        try:
-            task = pickle.loads(tasks.recv_bytes())
-        except (EOFError, OSError):
-            task = None  # the crawl closed its end, or ended
-        with arrived:
-            queue.append(task)
-            arrived.notify()
-        if task is None:
-            return
 
 
 def _answer(task: tuple, businesses: dict[str, Normalized], versions: dict[str, str]) -> tuple:

@@ -202,3 +202,22 @@ def test_a_page_the_worker_cannot_judge_is_said_and_not_stored():
         worker.close()
     assert answer[:2] == (0, None) and "KeyError: 'nobody'" in answer[2]
     assert normalized == []
+
+
+def test_pages_past_what_the_pipe_holds_are_all_answered():
+    """A page larger than the pipe, then more pages than the pipe holds, handed over at once:
+    the crawl holds what does not fit and writes it as answers come; none is lost."""
+    record = read_records_from({"name": "Harbor Lane Dental", "phone": "(714) 555-0100"}, "b")
+    page = ('<script type="application/ld+json">{"@type": "Dentist", "name": "Harbor Lane '
+            'Dental", "telephone": "(714) 555-0100"}</script>')  # fmt: skip
+    pages = [page + "<p>" + "x" * 3_000_000 + "</p>"] + [page + "<p>" + "y" * 50_000] * 100
+    worker = PageWorker(OnDemand({"b": record}), {"b": content_version(record)})
+    try:
+        tickets = [worker.submit("b", "yelp", f"https://example.org/{n}", "", "", text,
+                                 f"https://example.org/{n}", None)
+                   for n, text in enumerate(pages)]  # fmt: skip
+        answers, normalized = worker.finish()
+    finally:
+        worker.close()
+    assert [a[0] for a in answers] == tickets  # every page, in the order handed over
+    assert {a[1] for a in answers} == {"ok"} and [b for b, _ in normalized] == ["b"]
