@@ -29,7 +29,7 @@ from napaudit.auditor.audit import not_checked, page_listing
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.store import ResultRows, result_rows
 from napaudit.spiders.extract import extract
-from napaudit.spiders.outcome import OK, no_business
+from napaudit.spiders.outcome import OK, from_response, no_business
 
 # Pages handed over and not yet answered, past which the crawl waits for answers: the worker
 # holds at most this many pages' text.
@@ -52,6 +52,16 @@ def page_rows(business: Normalized, version: str | None, found: list[dict], sour
     else:
         result = not_checked(business, source, url, outcome, reason, fetched_at, key)
     return outcome, result_rows(result, version)
+
+
+def read_page(status: int, text: str, url: str, limit: int | None,
+              ) -> tuple[str, str, list[dict], int]:  # fmt: skip
+    """(outcome, reason, what the page shows, how many more) for a page that answered `status`
+    below 400, read at `url`: a bot wall's page is blocked, not read (spiders.outcome)."""
+    outcome, reason = from_response(status, text)
+    if outcome != OK:
+        return outcome, reason, [], 0
+    return (outcome, reason, *shown_on(text, url, limit))
 
 
 def shown_on(text: str, url: str, limit: int | None) -> tuple[list[dict], int]:
@@ -94,11 +104,11 @@ class PageWorker:
         self._normalized: list[tuple[str, dict]] | None = None
 
     def submit(self, business_id: str, source: str, url: str, fetched_at: str, key: str,
-               text: str, read_at: str, limit: int | None) -> int:  # fmt: skip
-        """Hand over a page fetched for `url` (its text, read at `read_at` after redirects);
-        returns its ticket (the answer carries it back)."""
+               status: int, text: str, read_at: str, limit: int | None) -> int:  # fmt: skip
+        """Hand over a page fetched for `url` (its status, its text, read at `read_at` after
+        redirects); returns its ticket (the answer carries it back)."""
         ticket, self._next = self._next, self._next + 1
-        task = (ticket, business_id, source, url, fetched_at, key, text, read_at, limit)
+        task = (ticket, business_id, source, url, fetched_at, key, status, text, read_at, limit)
         self._held.append((ticket, pickle.dumps(task, pickle.HIGHEST_PROTOCOL)))
         self.pending += 1
         self._write()
@@ -200,11 +210,11 @@ def _serve(tasks: Connection, answers: Connection, parent_tasks: Connection,
 
 
 def _answer(task: tuple, businesses: dict[str, Normalized], versions: dict[str, str]) -> tuple:
-    ticket, business_id, source, url, fetched_at, key, text, read_at, limit = task
+    ticket, business_id, source, url, fetched_at, key, status, text, read_at, limit = task
     try:
-        found, left_out = shown_on(text, read_at, limit)
+        outcome, reason, found, left_out = read_page(status, text, read_at, limit)
         outcome, rows = page_rows(businesses[business_id], versions.get(business_id), found,
-                                  source, url, OK, "", fetched_at, key)  # fmt: skip
+                                  source, url, outcome, reason, fetched_at, key)  # fmt: skip
         return ticket, outcome, rows, found, left_out
     except Exception:  # said in the crawl's log as an item's error is; the page is not stored
         return ticket, None, traceback.format_exc()

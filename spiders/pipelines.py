@@ -16,7 +16,7 @@ from napaudit.auditor.store import ResultRows, Store
 from napaudit.spiders.diskguard import min_free_bytes, shortage
 from napaudit.spiders.extract import LIMIT
 from napaudit.spiders.items import Listing
-from napaudit.spiders.pagework import PageWorker, page_rows, shown_on
+from napaudit.spiders.pagework import PageWorker, page_rows, read_page
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
@@ -73,7 +73,8 @@ class AuditPipeline:
         if item.page is not None and self.run.pages is not None:
             try:
                 ticket = self.run.pages.submit(item.business_id, item.source, item.url,
-                                               item.fetched_at, item.key, *item.page, self.limit)
+                                               item.fetched_at, item.key, item.status,
+                                               *item.page, self.limit)  # fmt: skip
             except OSError as exc:  # it ended: this page and those it owed are done here
                 self._without_worker(f"the page worker ended unexpectedly ({exc})")
                 return self.process_item(item)
@@ -82,7 +83,8 @@ class AuditPipeline:
             self._answered(self._from_worker(self.run.pages.answers))
             return item
         if item.page is not None:  # its worker failed: the page's work is done here
-            item.found, item.left_out = shown_on(*item.page, self.limit)
+            item.outcome, item.reason, item.found, item.left_out = read_page(
+                item.status, *item.page, self.limit)  # fmt: skip
             self._shown(item)
         business = self.run.businesses[item.business_id]
         outcome, rows = page_rows(business, self.run.versions.get(item.business_id),
@@ -126,6 +128,7 @@ class AuditPipeline:
                 logger.debug("%s", rest[0])
                 continue
             rows, item.found, item.left_out = rest
+            item.outcome = outcome  # a bot wall's page is blocked; one showing nothing, not found
             self._shown(item)
             self._store(outcome, rows)
             self._judged(item)

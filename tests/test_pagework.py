@@ -21,6 +21,7 @@ from napaudit.auditor.store import content_version
 from napaudit.sampleweb.generated import stored
 from napaudit.sampleweb.middleware import cli_args
 from napaudit.sampleweb.server import SampleWeb, serving, write_demo_targets
+from napaudit.spiders.outcome import from_response
 from napaudit.spiders.pagework import PageWorker, page_rows, shown_on
 from test_politeness import CLIENTS
 
@@ -166,7 +167,7 @@ def test_the_worker_answers_real_pages_as_the_crawl_judges_them():
     records = {bid: b.record for bid, b in businesses.items()}
     worker = PageWorker(OnDemand(records), versions)
     try:
-        tickets = {worker.submit(bid, "yelp", url, "2026-12-02", "", text, url, None): bid
+        tickets = {worker.submit(bid, "yelp", url, "2026-12-02", "", 200, text, url, None): bid
                    for bid, text, url in asked}  # fmt: skip
         answers, normalized = worker.finish()
     finally:
@@ -195,7 +196,7 @@ def read_records_from(values: dict, business_id: str):
 def test_a_page_the_worker_cannot_judge_is_said_and_not_stored():
     worker = PageWorker(OnDemand({}), {})
     try:
-        worker.submit("nobody", "yelp", "https://example.org/", "", "", "<p>x</p>",
+        worker.submit("nobody", "yelp", "https://example.org/", "", "", 200, "<p>x</p>",
                       "https://example.org/", None)  # fmt: skip
         (answer,), normalized = worker.finish()
     finally:
@@ -213,7 +214,7 @@ def test_pages_past_what_the_pipe_holds_are_all_answered():
     pages = [page + "<p>" + "x" * 3_000_000 + "</p>"] + [page + "<p>" + "y" * 50_000] * 100
     worker = PageWorker(OnDemand({"b": record}), {"b": content_version(record)})
     try:
-        tickets = [worker.submit("b", "yelp", f"https://example.org/{n}", "", "", text,
+        tickets = [worker.submit("b", "yelp", f"https://example.org/{n}", "", "", 200, text,
                                  f"https://example.org/{n}", None)
                    for n, text in enumerate(pages)]  # fmt: skip
         answers, normalized = worker.finish()
@@ -221,3 +222,24 @@ def test_pages_past_what_the_pipe_holds_are_all_answered():
         worker.close()
     assert [a[0] for a in answers] == tickets  # every page, in the order handed over
     assert {a[1] for a in answers} == {"ok"} and [b for b, _ in normalized] == ["b"]
+
+
+def test_a_bot_wall_served_with_200_is_blocked_there_as_in_the_crawl():
+    """The crawl hands over every page that answered below 400 without reading it: the worker
+    finds the wall, with the reason the crawl gives."""
+    record = read_records_from({"name": "Harbor Lane Dental", "phone": "(714) 555-0100"}, "b")
+    wall = "<html><head><title>Just a moment...</title></head><body>Checking</body></html>"
+    worker = PageWorker(OnDemand({"b": record}), {"b": "v"})
+    try:
+        worker.submit("b", "yelp", "https://example.org/b", "t", "", 200, wall,
+                      "https://example.org/b", None)  # fmt: skip
+        ((_, outcome, rows, found, _),), _ = worker.finish()
+    finally:
+        worker.close()
+    assert outcome == "blocked" and found == []
+    seen = rows[3]  # the run_listings row: its outcome and reason, as a user reads them
+    assert seen[-3:-1] == ("blocked", "a challenge page from Cloudflare ('Just a moment...') "
+                                      "instead of the page")  # fmt: skip
+    in_crawl = page_rows(normalize_record(record), "v", [], "yelp", "https://example.org/b",
+                         *from_response(200, wall), "t", "")  # fmt: skip
+    assert (outcome, rows) == in_crawl

@@ -63,8 +63,10 @@ class ListingSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[Listing]:
         target: Target = response.meta["target"]
         text = response.text if hasattr(response, "text") else ""
-        outcome, reason = from_response(response.status, text)
-        elsewhere = outcome == OK and self.pages_elsewhere
+        # A page that answered is read by the audit's page worker, bot walls included
+        # (spiders.pagework.read_page); the status alone says what the others are.
+        elsewhere = self.pages_elsewhere and response.status < 400
+        outcome, reason = (OK, "") if elsewhere else from_response(response.status, text)
         shown = page_businesses(self, text, response.url) if outcome == OK and not elsewhere else []
         found = [b.as_dict() for b in shown]
         self.crawler.stats.inc_value(f"napaudit/source/{target.source}/pages")
