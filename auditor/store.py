@@ -24,6 +24,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as _encode_string
+from operator import attrgetter
 from pathlib import Path
 
 import sqlite_utils
@@ -36,6 +37,9 @@ DEFAULT_DB = "napaudit.db"
 # The raw fields a store row keeps: every declared field (each has its column, by migration).
 RAW_FIELDS = tuple(f.name for f in FIELDS)
 _LATER_FIELDS = tuple(f for f in RAW_FIELDS if f not in V1_FIELDS)
+# A record's values in these orders, read in C (several attributes: each getter gives a tuple).
+_V1_VALUES = attrgetter(*V1_FIELDS)
+_RAW_VALUES = attrgetter(*RAW_FIELDS)
 FLUSH_EVERY = 5000  # results written per batch, inside the run's one transaction
 BULK_CACHE_KIB = 65536  # SQLite's page cache while a compare stores its results
 
@@ -62,16 +66,20 @@ def default_path() -> str:
 
 def version_of(values: Iterable[object]) -> str:
     """A short, stable hash of what a source showed (values in a fixed order)."""
-    text = "\x1f".join(v if isinstance(v, str) else _json(v) for v in values)
+    values = values if isinstance(values, tuple) else tuple(values)
+    try:  # all text, as a compare's are: joined in C (~3 hashes a listing)
+        text = "\x1f".join(values)
+    except TypeError:  # structured hours, None: as JSON
+        text = "\x1f".join(v if isinstance(v, str) else _json(v) for v in values)
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
 def content_version(record: Record, *more: str) -> str:
     """The version of a record's raw values. Fields declared after the first release count
     only when they hold a value, so that a new field leaves every existing version as it was."""
-    values = [getattr(record, f) for f in V1_FIELDS]
-    values += [f"{f}={_text(getattr(record, f))}" for f in _LATER_FIELDS if getattr(record, f)]
-    return version_of((*values, *more))
+    values = _V1_VALUES(record)
+    later = [f"{f}={_text(v)}" for f in _LATER_FIELDS if (v := getattr(record, f))]
+    return version_of((*values, *later, *more))
 
 
 def check_version(listing_uid: str, business_uid: str, verdicts: list[Verdict]) -> str:
@@ -83,9 +91,10 @@ def check_version(listing_uid: str, business_uid: str, verdicts: list[Verdict]) 
 def _json_strings(values: tuple) -> str:
     """json.dumps(list(values)), built from the C string encoder when every value is a string
     (a verdict's always are): a compare hashes ~7 verdicts a listing."""
-    if all(type(v) is str for v in values):
+    try:
         return "[" + ", ".join(map(_encode_string, values)) + "]"
-    return _json(list(values))
+    except TypeError:  # a value that is not text
+        return _json(list(values))
 
 
 def listing_uid(source: str, listing_key: str, version: str) -> str:
@@ -328,7 +337,7 @@ def result_rows(r: Result, business_version: str | None) -> ResultRows:
     if r.outcome == "ok":  # a page not checked shows nothing to store but why
         version = content_version(rec, rec.url, rec.business_id or "")
         uid = listing_uid(rec.source, rec.id, version)
-        raw = (_text(getattr(rec, f)) for f in RAW_FIELDS)
+        raw = [_json(v) if isinstance(v, (list, dict)) else v for v in _RAW_VALUES(rec)]  # _text
         listing = (rec.source, rec.id, version, rec.url, rec.business_id, *raw, r.normalized, uid)
         if r.judged and business_id:
             buid = business_uid(business_id, business_version or "")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+import phonenumbers
 import pytest
 import usaddress
 from conftest import realdata
 from napaudit.auditor.normalize.address import normalize_address, parse_line
 from napaudit.auditor.normalize.name import normalize_name
-from napaudit.auditor.normalize.phone import normalize_phone
+from napaudit.auditor.normalize.phone import normalize_phone, parse_e164
 from napaudit.auditor.normalize.place import city_key, city_standing, normalize_state, normalize_zip
 from napaudit.auditor.normalize.website import normalize_website
 
@@ -36,6 +37,44 @@ def test_phone_e164(raw, e164, ext, valid):
 def test_unusable_phone_is_reported_not_raised(raw):
     phone = normalize_phone(raw, "US")
     assert not phone.valid and phone.problem
+
+
+def _written_forms():
+    """Each region's example numbers of every type, as a person writes them (national,
+    international, with an extension), and with their last digits changed."""
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(11):  # fixed line, mobile, toll free, premium... (PhoneNumberType)
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            yield national + " ext. 12", region  # first: what the number keeps has no extension
+            yield national, region
+            yield (
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+                "US",
+            )
+            digits = str(number.national_number)
+            yield f"+{number.country_code} {digits[:-2]}{int(digits[-2:]) * 7 % 100:02d}", region
+
+
+def test_a_valid_number_is_the_one_its_e164_text_parses_to():
+    """parse_e164 gives a number normalize_phone read without parsing its E.164 text again:
+    the very number phonenumbers parses from that text, formatted and typed alike."""
+    checked = 0
+    for text, region in _written_forms():
+        phone = normalize_phone(text, region)
+        if not phone.valid:
+            continue
+        checked += 1
+        parsed, given = phonenumbers.parse(phone.e164), parse_e164(phone.e164)
+        assert given == parsed, (text, region)
+        assert phonenumbers.number_type(given) == phonenumbers.number_type(parsed)
+        national = phonenumbers.PhoneNumberFormat.NATIONAL
+        assert phonenumbers.format_number(given, national) == phonenumbers.format_number(
+            parsed, national
+        )
+    assert checked > 1000
 
 
 def test_phone_uses_record_country():
