@@ -37,7 +37,7 @@ wheel: install
 	.ci/check-wheel
 
 test: install browser pdf wheel
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadscope
 
 demo: install
 	$(BIN)/napaudit demo

@@ -83,24 +83,34 @@ def forks(pid: int) -> list[int]:
     return found
 
 
-def test_pages_judged_beside_the_crawl_store_and_say_what_the_crawl_would(tmp_path):
-    """Every demo page (blocked, timed out, not found and missing ones too), audited twice."""
-    with serving(SampleWeb.from_manifest()) as web:
-        urls = tmp_path / "urls.csv"
+def run_audit(web, urls: Path, folder: Path, worker_from: str):
+    """An audit to its end: its stored rows, summary, progress lines and forked copies."""
+    folder.mkdir()
+    process = audit(web, urls, folder / "a.db", worker_from)
+    forked = []
+    while process.poll() is None:  # who ran the pages' work
+        forked += [c for c in forks(process.pid) if c not in forked]
+        time.sleep(0.02)
+    out, err = process.communicate()
+    assert process.returncode == 3, err[-3000:]  # 3: the planted pages not checked
+    out, err = (text.replace(str(folder), "<run>") for text in (out, err))
+    return tables(folder / "a.db"), out, said(err), forked, stored(folder / "a.db")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Every demo page (blocked, timed out, not found and missing ones too), served slowly
+    enough to press Ctrl-C mid-run, and what an audit judging each page in the crawl stores."""
+    folder = tmp_path_factory.mktemp("pagework")
+    with serving(SampleWeb.from_manifest(latency=0.05)) as web:
+        urls = folder / "urls.csv"
         pages = write_demo_targets(web, urls)
-        runs = {}
-        for worker_from in ("0", "1"):
-            (tmp_path / worker_from).mkdir()
-            process = audit(web, urls, tmp_path / worker_from / "a.db", worker_from)
-            forked = []
-            while process.poll() is None:  # who ran the pages' work
-                forked += [c for c in forks(process.pid) if c not in forked]
-                time.sleep(0.02)
-            out, err = process.communicate()
-            assert process.returncode == 3, err[-3000:]  # 3: the planted pages not checked
-            out, err = (text.replace(str(tmp_path / worker_from), "<run>") for text in (out, err))
-            runs[worker_from] = (tables(tmp_path / worker_from / "a.db"), out, said(err), forked)
-    in_crawl, beside = runs["0"], runs["1"]
+        yield web, urls, pages, run_audit(web, urls, folder / "in-crawl", "0")
+
+
+def test_pages_judged_beside_the_crawl_store_and_say_what_the_crawl_would(demo, tmp_path):
+    web, urls, pages, in_crawl = demo
+    beside = run_audit(web, urls, tmp_path / "beside", "1")
     assert len(in_crawl[0]["run_listings"]) == pages and in_crawl[0]["findings"]
     for table, rows in in_crawl[0].items():  # the same clients, pages, checks, scores, findings
         assert beside[0][table] == rows, table
@@ -109,43 +119,34 @@ def test_pages_judged_beside_the_crawl_store_and_say_what_the_crawl_would(tmp_pa
     assert in_crawl[3] == [] and len(beside[3]) == 1, "one worker, only when asked for"
 
 
-@pytest.mark.parametrize("worker_from", ["0", "1"])
-def test_ctrl_c_drains_the_worker_and_resume_completes_the_store(tmp_path, worker_from):
-    """The worker ignores Ctrl-C: what it holds is stored before the audit exits 130."""
-    with serving(SampleWeb.from_manifest(latency=0.05)) as web:
-        urls = tmp_path / "urls.csv"
-        pages = write_demo_targets(web, urls)
-        (tmp_path / "whole").mkdir()
-        whole = audit(web, urls, tmp_path / "whole" / "a.db", worker_from)
-        assert whole.wait(timeout=300) == 3, whole.stderr.read()[-3000:]
-        db = tmp_path / "a.db"
-        ctrl_c(audit(web, urls, db, worker_from), web, pages // 3)
-        resumed = audit(web, urls, db, worker_from, "--resume")
-        _, err = resumed.communicate(timeout=300)
-        assert resumed.returncode == 3, err[-3000:]
-    assert stored(db) == stored(tmp_path / "whole" / "a.db")
+def test_ctrl_c_drains_the_worker_and_resume_completes_the_store(demo, tmp_path):
+    """The worker ignores Ctrl-C: what it holds is stored before the audit exits 130, and the
+    resumed audit ends with what an uninterrupted one stores. (A Ctrl-C with no worker:
+    tests/test_listings_resume.py.)"""
+    web, urls, pages, in_crawl = demo
+    db = tmp_path / "a.db"
+    ctrl_c(audit(web, urls, db, "1"), web, pages // 3)
+    resumed = audit(web, urls, db, "1", "--resume")
+    _, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 3, err[-3000:]
+    assert stored(db) == in_crawl[4]
 
 
-def test_a_worker_that_dies_leaves_its_pages_to_the_crawl(tmp_path):
-    with serving(SampleWeb.from_manifest(latency=0.05)) as web:
-        urls = tmp_path / "urls.csv"
-        pages = write_demo_targets(web, urls)
-        (tmp_path / "whole").mkdir()
-        whole = audit(web, urls, tmp_path / "whole" / "a.db", "0")
-        assert whole.wait(timeout=300) == 3, whole.stderr.read()[-3000:]
-        db = tmp_path / "a.db"
-        process = audit(web, urls, db, "1")
-        while process.poll() is None and not forks(process.pid):
-            time.sleep(0.01)
-        start = len(web.hits)
-        while process.poll() is None and len(web.hits) - start < pages // 3:
-            time.sleep(0.01)
-        for child in forks(process.pid):
-            os.kill(child, signal.SIGKILL)
-        out, err = process.communicate(timeout=300)
+def test_a_worker_that_dies_leaves_its_pages_to_the_crawl(demo, tmp_path):
+    web, urls, pages, in_crawl = demo
+    db = tmp_path / "a.db"
+    process = audit(web, urls, db, "1")
+    while process.poll() is None and not forks(process.pid):
+        time.sleep(0.01)
+    start = len(web.hits)
+    while process.poll() is None and len(web.hits) - start < pages // 3:
+        time.sleep(0.01)
+    for child in forks(process.pid):
+        os.kill(child, signal.SIGKILL)
+    out, err = process.communicate(timeout=300)
     assert process.returncode == 3, err[-3000:]
     assert "the page worker ended unexpectedly" in err
-    assert stored(db) == stored(tmp_path / "whole" / "a.db")
+    assert stored(db) == in_crawl[4]
 
 
 @pytest.mark.skipif(not (REALDATA / "realweb").is_dir(), reason="../shared/realdata absent")
