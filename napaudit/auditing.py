@@ -166,6 +166,7 @@ def run_audit(
     gc.freeze()
     shown = _progress(crawls, listings is not None) if progress else None
     run.pages = PageWorker(canon, run.versions) if beside else None
+    run.on_judged = shown.item if shown else None  # a page the worker judged, said
     try:
         stats = run_crawls(
             settings, crawls,

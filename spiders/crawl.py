@@ -11,7 +11,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from napaudit.spiders.pipelines import page_judged
 from napaudit.spiders.sites import redact
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -102,13 +101,11 @@ def run_crawls(settings: Settings, crawls: list[Crawl], on_item=None, on_tick=No
         crawler = process.create_crawler(crawl.spider_class())
         if on_item is not None:
             # weak=False: the dispatcher holds handlers weakly, and a lambda has no other owner.
-            # A page handed to the page worker is said once judged (pipelines.page_judged).
+            # A page handed to the page worker is said once judged (AuditRun.on_judged).
             crawler.signals.connect(
                 lambda item, **_: None if getattr(item, "handed_over", False) else on_item(item),
                 signal=signals.item_scraped, weak=False,
             )  # fmt: skip
-            crawler.signals.connect(lambda item, **_: on_item(item), signal=page_judged,
-                                    weak=False)  # fmt: skip
         process.crawl(crawler, **crawl.kwargs)
         crawlers.append(crawler)
     if on_tick is not None:  # once a second, with the stats so far

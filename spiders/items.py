@@ -22,7 +22,7 @@ class Listing:
     # the audit's pipeline (and its page worker, spiders.pagework): `found` is read there.
     # Never stored.
     page: tuple[str, str] | None = field(default=None, repr=False)
-    handed_over: bool = False  # to the page worker: judged later (pipelines.page_judged)
+    handed_over: bool = False  # to the page worker: judged later (pipelines.AuditRun.on_judged)
 
     @property
     def key(self) -> str:

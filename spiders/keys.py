@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from scrapy.exceptions import NotConfigured
 from scrapy.extensions.httpcache import FilesystemCacheStorage
 from scrapy.http import Request, Response
 
@@ -40,6 +41,10 @@ class ApiKeyMiddleware:
         private_dir(settings.get("JOBDIR"))
         if settings.getbool("HTTPCACHE_ENABLED"):
             private_dir(settings.get("HTTPCACHE_DIR"))
+        if not getattr(crawler.spider, "api_key", ""):
+            # No key to add or take off (a listing page's spider, a source without its key):
+            # out of the chain, three calls a page fewer.
+            raise NotConfigured
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
