@@ -168,10 +168,12 @@ class Store:
         with self.db.atomic():
             self._save_results(run_id, results, versions)
 
-    def save_rows(self, run_id: int, rows: list[ResultRows]) -> None:
+    def save_rows(self, run_id: int, rows: list[ResultRows],
+                  businesses: Iterable[Normalized] = ()) -> None:  # fmt: skip
         """save_results for results already turned into rows (`result_rows`), as a crawl's
-        page worker sends them."""
+        page worker sends them; with `businesses`, their rows first, in the same transaction."""
         with self.db.atomic():
+            self._save_businesses(run_id, businesses)
             self._save_rows(run_id, self._one_business_a_listing(run_id, rows))
 
     def save_scores(self, run_id: int, rows: Iterable[dict]) -> None:

@@ -73,16 +73,18 @@ def shown_on(text: str, url: str, limit: int | None) -> tuple[list[dict], int]:
 class PageWorker:
     """One forked process doing pages' work for the crawl. `submit` hands a page over; `answers`
     gives what came back so far, without waiting; `finish` ends the input and waits for the
-    rest. An answer is (ticket, outcome, rows, found, left_out), or (ticket, None, error text)
-    when the page's work raised.
+    rest. An answer is (ticket, outcome, rows, found, left_out, client), or (ticket, None,
+    error text) when the page's work raised; `client` is the client's values as the store keeps
+    them when this page was its first (normalized for it), else None.
 
     The crawl never waits to write a page: no more is written than the pipe holds until the
     worker answers (a page past that waits here, sent as answers come). It waits only for
     answers: when more than MOST_PENDING pages are owed, and in `finish`.
 
     `businesses` maps each client's id to it normalized, on demand (judging.OnDemand): the
-    worker normalizes a client when its first page comes, and the others at the end, and sends
-    them all back with its last answers, for the store's businesses rows."""
+    worker normalizes a client when its first page comes (its values go back with that page's
+    answer, stored with its rows), and the others at the end; `finish` gives them all, for the
+    rows of clients with no page stored."""
 
     def __init__(self, businesses: dict[str, Normalized], versions: dict[str, str]):
         context = get_context("fork")
@@ -211,10 +213,12 @@ def _serve(tasks: Connection, answers: Connection, parent_tasks: Connection,
 
 def _answer(task: tuple, businesses: dict[str, Normalized], versions: dict[str, str]) -> tuple:
     ticket, business_id, source, url, fetched_at, key, status, text, read_at, limit = task
+    first = business_id not in businesses  # normalized now: its values go with this answer
     try:
         outcome, reason, found, left_out = read_page(status, text, read_at, limit)
         outcome, rows = page_rows(businesses[business_id], versions.get(business_id), found,
                                   source, url, outcome, reason, fetched_at, key)  # fmt: skip
-        return ticket, outcome, rows, found, left_out
+        client = businesses[business_id].as_dict() if first else None
+        return ticket, outcome, rows, found, left_out, client
     except Exception:  # said in the crawl's log as an item's error is; the page is not stored
         return ticket, None, traceback.format_exc()

@@ -55,6 +55,11 @@ class AuditPipeline:
         self.disk, self.min_free = None, 0  # where the database is, and the least left free
         self.limit: int | None = LIMIT
         self.waiting: dict[int, Listing] = {}  # ticket -> a page the worker has still to answer
+        # While the clients' rows wait (AuditRun.businesses_stored False): the clients whose
+        # rows are stored, or go with the next batch (`clients`), each before its first page's
+        # rows, so that a crawl killed outright leaves no page without its client's row.
+        self.clients_done: set[str] = set()
+        self.clients: list = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AuditPipeline:
@@ -91,11 +96,19 @@ class AuditPipeline:
         outcome, rows = page_rows(business, self.run.versions.get(item.business_id),
                                   item.found, item.source, item.url, item.outcome, item.reason,
                                   item.fetched_at, item.key)  # fmt: skip
-        self._store(outcome, rows)
+        self._store(outcome, rows, item.business_id)
         return item
 
-    def _store(self, outcome: str, rows: ResultRows) -> None:
+    def _store(self, outcome: str, rows: ResultRows, business_id: str,
+               client: dict | None = None) -> None:  # fmt: skip
+        """Batch a page's rows; its client's first (normalized in the page worker: `client`,
+        its stored values) when they are not stored yet."""
         self.stats.inc_value(f"napaudit/outcome/{outcome}")
+        if not self.run.businesses_stored and business_id not in self.clients_done:
+            self.clients_done.add(business_id)
+            businesses = self.run.businesses
+            self.clients.append(businesses[business_id] if client is None else
+                                _Normalized(businesses.records[business_id], client))  # fmt: skip
         self.batch.append(rows)
         if len(self.batch) >= BATCH:
             self.flush()
@@ -128,10 +141,10 @@ class AuditPipeline:
                              rest[0].strip().splitlines()[-1])  # fmt: skip
                 logger.debug("%s", rest[0])
                 continue
-            rows, item.found, item.left_out = rest
+            rows, item.found, item.left_out, client = rest
             item.outcome = outcome  # a bot wall's page is blocked; one showing nothing, not found
             self._shown(item)
-            self._store(outcome, rows)
+            self._store(outcome, rows, item.business_id, client)
             self._judged(item)
 
     def _shown(self, item: Listing) -> None:
@@ -153,7 +166,8 @@ class AuditPipeline:
                 self.stop(why, "disk_full")
             else:
                 try:
-                    self.run.store.save_rows(self.run.run_id, self.batch)
+                    self.run.store.save_rows(self.run.run_id, self.batch, self.clients)
+                    self.clients = []
                 except (sqlite3.Error, OSError) as exc:
                     # A full disk, a read-only or vanished database: stop at once (nothing
                     # more could be kept), and say why; the run is resumable, and what was lost
@@ -180,11 +194,11 @@ class AuditPipeline:
         self.flush()
 
     def _store_businesses(self, normalized: dict[str, dict]) -> None:
-        """The clients' rows, as the page worker normalized them (or, for any it did not send,
-        as normalized here)."""
-        businesses = self.run.businesses
+        """The rows of the clients not stored with their pages' (none fetched, say), as the
+        page worker normalized them (or, for any it did not send, as normalized here)."""
+        businesses, done = self.run.businesses, self.clients_done
         rows = [_Normalized(record, normalized[bid]) if bid in normalized else businesses[bid]
-                for bid, record in businesses.records.items()]  # fmt: skip
+                for bid, record in businesses.records.items() if bid not in done]  # fmt: skip
         try:
             self.run.store.save_businesses(self.run.run_id, rows)
             self.run.businesses_stored = True

@@ -18,9 +18,9 @@ from conftest import ROOT, ctrl_c
 from napaudit.auditor.judging import OnDemand
 from napaudit.auditor.normalize.record import normalize_record
 from napaudit.auditor.store import content_version
-from napaudit.sampleweb.generated import stored
+from napaudit.sampleweb.generated import GeneratedWeb, businesses, stored, write_clients
 from napaudit.sampleweb.middleware import cli_args
-from napaudit.sampleweb.server import SampleWeb, serving, write_demo_targets
+from napaudit.sampleweb.server import HOST, SampleWeb, serving, write_demo_targets
 from napaudit.spiders.outcome import from_response
 from napaudit.spiders.pagework import PageWorker, page_rows, shown_on
 from test_politeness import CLIENTS
@@ -28,9 +28,10 @@ from test_politeness import CLIENTS
 REALDATA = ROOT.parent / "shared" / "realdata"
 
 
-def audit(web, urls: Path, db: Path, worker_from: str, *more: str) -> subprocess.Popen:
+def audit(web, urls: Path, db: Path, worker_from: str, *more: str,
+          clients: Path = CLIENTS) -> subprocess.Popen:  # fmt: skip
     return subprocess.Popen(
-        [sys.executable, "-m", "napaudit", "audit", str(CLIENTS), "--listings", str(urls),
+        [sys.executable, "-m", "napaudit", "audit", str(clients), "--listings", str(urls),
          "--db", str(db), "--delay", "0", "--timeout", "3", "--report",
          str(db.parent / "report"), *cli_args(web.base_url),
          "--set", f"NAPAUDIT_PAGE_WORKER_FROM={worker_from}", *more],
@@ -149,6 +150,53 @@ def test_a_worker_that_dies_leaves_its_pages_to_the_crawl(demo, tmp_path):
     assert stored(db) == in_crawl[4]
 
 
+def test_a_crawl_killed_outright_leaves_no_page_without_its_client(tmp_path):
+    """SIGKILL (no Ctrl-C, no drain) once batches are stored: every stored page's client is
+    stored with it, in the run, so reports and history read the run so far whole; --resume
+    ends with what an uninterrupted audit stores."""
+    generated = businesses(60)
+    clients = write_clients(tmp_path / "clients.csv", generated)
+    sources = ["yelp", "yellowpages", "superpages", "manta", "website"]
+    with serving(GeneratedWeb(generated, sources, latency=0.02)) as web:
+        urls = tmp_path / "urls.csv"
+        rows = [(path.split("/")[1], g.id, path) for path, g in web.pages.items()]
+        with urls.open("w", encoding="utf-8", newline="") as f:
+            f.write("business_id,source,url\n")
+            f.writelines(f"{bid},{source},http://{HOST}{path}\n" for source, bid, path in rows)
+        (tmp_path / "whole").mkdir()
+        whole = audit(web, urls, tmp_path / "whole" / "a.db", "1", clients=clients)
+        assert whole.wait(timeout=300) == 0, whole.stderr.read()[-3000:]
+        db = tmp_path / "a.db"
+        process = audit(web, urls, db, "1", clients=clients)
+        kept = 0
+        while process.poll() is None and kept < 150:  # a batch (100) stored, then another begun
+            time.sleep(0.02)
+            kept = _count(db)
+        process.kill()
+        process.communicate(timeout=60)
+        with sqlite3.connect(db) as con:
+            kept = con.execute("SELECT count(*) FROM run_listings").fetchone()[0]
+            orphans = con.execute(
+                "SELECT rl.url FROM run_listings rl LEFT JOIN run_businesses rb"
+                " ON rb.run_id = rl.run_id AND rb.business_id = rl.business_id"
+                " LEFT JOIN businesses b ON b.uid = rb.business"
+                " WHERE b.uid IS NULL").fetchall()  # fmt: skip
+        assert 0 < kept < len(rows), "killed mid-run, with pages stored"
+        assert orphans == [], f"{len(orphans)} of {kept} pages stored without their client"
+        resumed = audit(web, urls, db, "1", "--resume", clients=clients)
+        _, err = resumed.communicate(timeout=300)
+        assert resumed.returncode == 0, err[-3000:]
+    assert stored(db) == stored(tmp_path / "whole" / "a.db")
+
+
+def _count(db: Path) -> int:
+    try:
+        with sqlite3.connect(db) as con:
+            return con.execute("SELECT count(*) FROM run_listings").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet, or being written
+        return 0
+
+
 @pytest.mark.skipif(not (REALDATA / "realweb").is_dir(), reason="../shared/realdata absent")
 def test_the_worker_answers_real_pages_as_the_crawl_judges_them():
     """Saved real listing pages, each judged against a client made from what it shows."""
@@ -176,8 +224,9 @@ def test_the_worker_answers_real_pages_as_the_crawl_judges_them():
     assert sorted(a[0] for a in answers) == sorted(tickets)
     # every client, normalized there as here, for the store's businesses rows
     assert normalized == [(bid, b.as_dict()) for bid, b in businesses.items()]
-    for ticket, outcome, rows, found, _ in answers:
+    for ticket, outcome, rows, found, _, client in answers:
         bid = tickets[ticket]
+        assert client == businesses[bid].as_dict()  # its first page: its values come with it
         text, url = next((t, u) for b, t, u in asked if b == bid)
         expected_found, _ = shown_on(text, url, None)
         assert found == expected_found
@@ -234,7 +283,7 @@ def test_a_bot_wall_served_with_200_is_blocked_there_as_in_the_crawl():
     try:
         worker.submit("b", "yelp", "https://example.org/b", "t", "", 200, wall,
                       "https://example.org/b", None)  # fmt: skip
-        ((_, outcome, rows, found, _),), _ = worker.finish()
+        ((_, outcome, rows, found, _, _),), _ = worker.finish()
     finally:
         worker.close()
     assert outcome == "blocked" and found == []
