@@ -159,13 +159,23 @@ def children_cpu() -> float:
     return used.ru_utime + used.ru_stime
 
 
-def timed(rates: list, cpu: list, pages: int, code: str, *args: str) -> list[str]:
+def own_cpu() -> float:
+    """CPU seconds of this process: the server's threads (the main thread waits meanwhile)."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+def timed(rates: list, cpu: list, pages: int, code: str, *args: str,
+          served: list | None = None) -> list[str]:  # fmt: skip
     """Run `code`, whose last line starts with its seconds: its rate and its CPU-s per 1,000
-    pages (the crawling process alone: the server runs in this one) join the lists."""
-    before = children_cpu()
+    pages (the crawling process alone: the server runs in this one) join the lists, and the
+    server's CPU-s per 1,000 pages meanwhile join `served`."""
+    before, serving = children_cpu(), own_cpu()
     said = run(code, *args)
     rates.append(pages / float(said[0]))
     cpu.append((children_cpu() - before) * 1000 / pages)
+    if served is not None:
+        served.append((own_cpu() - serving) * 1000 / pages)
     return said
 
 
@@ -186,6 +196,7 @@ def main() -> None:
     ours, bare, bare_items, floor = [], [], [], []
     cpu: dict[str, list[float]] = {"napaudit": [], "napaudit_crawl_alone": [], "bare": [],
                                    "bare_items": [], "no_extraction": []}  # fmt: skip
+    server_cpu: dict[str, list[float]] = {"napaudit": [], "bare_items": []}
     per_response = napaudit_settings.CONCURRENT_ITEMS
     same = {"CONCURRENT_REQUESTS": CONCURRENCY, "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY}
     bare_settings = json.dumps(same)
@@ -195,12 +206,12 @@ def main() -> None:
         for i in range(args.repeat):  # alternate, so that a busy moment hits both alike
             db, c = str(Path(tmp) / f"bench{i}.db"), str(CONCURRENCY)
             _, items, alone = timed(ours, cpu["napaudit"], args.pages, NAPAUDIT, str(clients),
-                                    str(urls), db, c)  # fmt: skip
+                                    str(urls), db, c, served=server_cpu["napaudit"])  # fmt: skip
             assert int(items) == args.pages, f"napaudit stored {items} of {args.pages} pages"
             cpu["napaudit_crawl_alone"].append(float(alone) * 1000 / args.pages)
             timed(bare, cpu["bare"], args.pages, BARE, base, str(args.pages), bare_settings)
             timed(bare_items, cpu["bare_items"], args.pages, BARE, base, str(args.pages),
-                  items_settings)  # fmt: skip
+                  items_settings, served=server_cpu["bare_items"])  # fmt: skip
             if args.floor:
                 db = str(Path(tmp) / f"floor{i}.db")
                 timed(floor, cpu["no_extraction"], args.pages, NAPAUDIT, str(clients),
@@ -221,6 +232,8 @@ def main() -> None:
                    "no_extraction_ratio_to_bare_with_same_items":
                        round(floor_rate / items_rate, 2)}  # fmt: skip
     result["cpu_s_per_1000_pages"] = {k: [round(x, 2) for x in v] for k, v in cpu.items() if v}
+    result["server_cpu_s_per_1000_pages"] = {k: [round(x, 2) for x in v]
+                                             for k, v in server_cpu.items()}  # fmt: skip
     print(json.dumps(result))
     print(f"napaudit {ours_rate:.0f} pages/s; bare Scrapy {bare_rate:.0f} pages/s with its "
           f"defaults, {items_rate:.0f} with CONCURRENT_ITEMS={per_response} (medians of "
@@ -233,6 +246,14 @@ def main() -> None:
                      for k, v in cpu.items() if v)  # fmt: skip
     print(f"CPU-s per 1,000 pages of the crawling process with its page worker, if any "
           f"(medians): {used}")  # fmt: skip
+    # The bench's two cores run the server too: napaudit's processes and the server together
+    # cannot go past 2 cores' worth, whatever each process's own share.
+    whole = statistics.median(cpu["napaudit"]) + statistics.median(server_cpu["napaudit"])
+    print(f"the server's CPU-s per 1,000 pages (medians): beside napaudit "
+          f"{statistics.median(server_cpu['napaudit']):.2f}, beside the bare spider with "
+          f"CONCURRENT_ITEMS={per_response} {statistics.median(server_cpu['bare_items']):.2f}; "
+          f"napaudit and its server together {whole:.2f}, so at most {2000 / whole:.0f} pages/s "
+          f"on 2 cores (imports included)")  # fmt: skip
 
 
 if __name__ == "__main__":
