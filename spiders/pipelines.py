@@ -36,7 +36,8 @@ class AuditRun:
     versions: dict[str, str]
     pages: PageWorker | None = None  # when set, pages are extracted and judged there
     # False while the clients' rows wait to be stored, the page worker normalizing them
-    # (`businesses` then normalizes on demand: judging.OnDemand): stored as the crawl closes
+    # (`businesses` then normalizes on demand: judging.OnDemand): each is stored with its first
+    # page's rows, the rest as the crawl closes
     businesses_stored: bool = True
     # Called with each page handed to the page worker once it comes back judged (its found and
     # outcome set): what item_scraped says of a page judged in the crawl (the progress lines).
