@@ -82,7 +82,16 @@ NAPAUDIT_PAGE_LIMIT = 1000
 NAPAUDIT_PAGE_WORKER_FROM = 200
 
 # Stop before the disk holding the database fills (spiders.diskguard): the audit sets the path.
-EXTENSIONS = {"napaudit.spiders.diskguard.DiskGuard": 500}
+# Scrapy 2.19's remote control is on by default: an HTTP server on localhost that runs any Python
+# code sent with its token, inside the crawl (which holds the API keys), the token written to a
+# file in the user's state folder (~/.local/state/scrapy/job_files) that a killed crawl leaves
+# behind. napaudit never uses it: off, and not even imported (its aiohttp import was ~0.2 s of
+# every crawl's start).
+EXTENSIONS = {
+    "napaudit.spiders.diskguard.DiskGuard": 500,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
+REMOTE_CONTROL_ENABLED = False
 NAPAUDIT_MIN_FREE_MB = 2.0
 
 # Development cache (napaudit audit --cache): stored beside the database.
