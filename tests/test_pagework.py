@@ -23,6 +23,7 @@ from napaudit.sampleweb.middleware import cli_args
 from napaudit.sampleweb.server import HOST, SampleWeb, serving, write_demo_targets
 from napaudit.spiders.outcome import from_response
 from napaudit.spiders.pagework import PageWorker, page_rows, shown_on
+from test_batch import _count
 from test_politeness import CLIENTS
 
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -174,8 +175,8 @@ def test_a_crawl_killed_outright_leaves_no_page_without_its_client(tmp_path):
             kept = _count(db)
         process.kill()
         process.communicate(timeout=60)
+        kept = _count(db)
         with sqlite3.connect(db) as con:
-            kept = con.execute("SELECT count(*) FROM run_listings").fetchone()[0]
             orphans = con.execute(
                 "SELECT rl.url FROM run_listings rl LEFT JOIN run_businesses rb"
                 " ON rb.run_id = rl.run_id AND rb.business_id = rl.business_id"
@@ -187,14 +188,6 @@ def test_a_crawl_killed_outright_leaves_no_page_without_its_client(tmp_path):
         _, err = resumed.communicate(timeout=300)
         assert resumed.returncode == 0, err[-3000:]
     assert stored(db) == stored(tmp_path / "whole" / "a.db")
-
-
-def _count(db: Path) -> int:
-    try:
-        with sqlite3.connect(db) as con:
-            return con.execute("SELECT count(*) FROM run_listings").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet, or being written
-        return 0
 
 
 @pytest.mark.skipif(not (REALDATA / "realweb").is_dir(), reason="../shared/realdata absent")
