@@ -41,7 +41,8 @@ class AuditRun:
     businesses_stored: bool = True
     # Called with each page handed to the page worker once it comes back judged (its found and
     # outcome set): what item_scraped says of a page judged in the crawl (the progress lines).
-    # A direct call: a Scrapy signal per page cost ~3 % of the crawling process.
+    # A direct call: a Scrapy signal per page cost ~3 % of the crawling process in a py-spy
+    # profile (docs/speed.md).
     on_judged: Callable[[Listing], None] | None = None
 
 

@@ -71,7 +71,7 @@ def place_links(found: list[Business], page: Page, listing: bool) -> None:
                 _clear(business, "website")
         return
     # Each test is made only when its answer matters (registered domains, the name in the host
-    # and the canonical URL cost more than the rest of a page's links): 5 % of an extraction.
+    # and the canonical URL cost more than the rest of a page's links; bench/extract.py times it).
     page_site = None  # the page's registered domain, once a business carries a url
     for business in found:
         if business.url and not business.website:
