@@ -260,21 +260,20 @@ class History:
 
     def verdicts(self, run_id: int) -> Iterator[tuple[str, str, str, dict[str, str]]]:
         """(business, source, outcome, field -> status) for each listing of a run."""
-        rows = self._rows(
+        rows = self.conn.execute(  # plain tuples: an audit scores every row it stored
             "SELECT rl.business_id, rl.source, rl.listing_key, rl.outcome, f.field, f.status "
             "FROM run_listings rl LEFT JOIN findings f ON f.check_id = rl.check_id "
             "WHERE rl.run_id = ? ORDER BY rl.business_id, rl.source, rl.listing_key",
             (run_id,),
         )
         current, statuses = None, {}
-        for r in rows:
-            key = (r["business_id"], r["source"], r["listing_key"], r["outcome"])
+        for *key, name, status in rows:
             if key != current:
                 if current is not None:
                     yield current[0], current[1], current[3], statuses
                 current, statuses = key, {}
-            if r["field"]:
-                statuses[r["field"]] = r["status"]
+            if name:
+                statuses[name] = status
         if current is not None:
             yield current[0], current[1], current[3], statuses
 

@@ -10,6 +10,7 @@ businesses, judge every field, store the checks. No network: everything comes fr
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 
 from napaudit.auditor.history import History
 from napaudit.auditor.identify import Identifier, Match, score_pair
@@ -29,12 +30,16 @@ def judge_run(store: Store, run_id: int, normalized: dict[str, Normalized] | Non
     records it stored for this run (an audit judging the crawl it just made); the others are
     read from the store and normalized here."""
     history = History(store.db)
+    unjudged = history.unjudged(run_id)
+    first = next(unjudged, None)
+    if first is None:  # an audit judged every page as it stored it: nothing to read
+        return Counter()
     records = history.business_records(run_id)
     canon = OnDemand({bid: record for bid, (_, record) in records.items()}, normalized)
     identifier: Identifier | None = None
     tally: Counter = Counter()
     batch: list[tuple[dict, Result]] = []
-    for row, record in history.unjudged(run_id):
+    for row, record in chain([first], unjudged):
         listing = normalize_record(record)
         given = record.business_id if record.business_id in records else None
         if given is None and identifier is None:  # identified among every business of the run

@@ -145,6 +145,9 @@ class FetchPolicyMiddleware:
         # refused, or "".
         self.canonical: dict[str, str] = {}
         self.refused: dict[str, str] = {}
+        # what kind of address each one a response came from is ('' when public): every page
+        # of an allowed private host (a local test server) asked it again, with its host
+        self.kinds: dict[Address, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler) -> FetchPolicyMiddleware:
@@ -189,11 +192,16 @@ class FetchPolicyMiddleware:
         address = getattr(response, "ip_address", None)
         if address is None or request.meta.get("proxy"):
             return response  # from the cache, or a proxy's address
-        kind = not_public(address)
+        kind = self.kinds.get(address)
+        if kind is None:
+            kind = _remember(self.kinds, address, not_public(address))
         if not kind:
             return response
         parts = urlparse_cached(request)
-        host = canonical_host(parts.hostname or "")
+        hostname = parts.hostname or ""
+        host = self.canonical.get(hostname) or _remember(
+            self.canonical, hostname, canonical_host(hostname)
+        )
         if not self.is_allowed(host, _port(parts, parts.scheme.lower())):
             where = f"{host} = {address}, {kind}, after connecting"
             raise AddressRefused(_why(request, "a private address", where))
@@ -212,7 +220,7 @@ class FetchPolicyMiddleware:
         return found
 
 
-def _remember(cache: dict[str, str], key: str, value: str) -> str:
+def _remember(cache: dict, key: object, value: str) -> str:
     if len(cache) >= CACHE_SIZE:
         cache.clear()
     cache[key] = value

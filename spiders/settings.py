@@ -5,6 +5,7 @@ napaudit never solves CAPTCHAs or rotates proxies: a page that blocks us is repo
 """
 
 from napaudit.spiders.bases.parquet_bulk import BULK_SIZE
+from scrapy.settings import default_settings as _scrapy_defaults
 
 from napaudit import __version__
 
@@ -85,12 +86,16 @@ NAPAUDIT_PAGE_WORKER_FROM = 200
 # Scrapy 2.19's remote control is on by default: an HTTP server on localhost that runs any Python
 # code sent with its token, inside the crawl (which holds the API keys), the token written to a
 # file in the user's state folder (~/.local/state/scrapy/job_files) that a killed crawl leaves
-# behind. napaudit never uses it: off, and not even imported (its aiohttp import was ~0.2 s of
-# every crawl's start).
-EXTENSIONS = {
-    "napaudit.spiders.diskguard.DiskGuard": 500,
-    "scrapy.extensions.remote_control.RemoteControl": None,
+# behind. napaudit never uses it: off, and not even imported. Set to None in EXTENSIONS, it was
+# still imported (Scrapy loads every key to dedupe them) and aiohttp with it, ~0.25 s of every
+# crawl's start: it is left out of the extensions Scrapy starts from, and so is the telnet
+# console (off below).
+EXTENSIONS_BASE = {
+    name: order
+    for name, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+    if name.rsplit(".", 1)[-1] not in ("RemoteControl", "TelnetConsole")
 }
+EXTENSIONS = {"napaudit.spiders.diskguard.DiskGuard": 500}
 REMOTE_CONTROL_ENABLED = False
 NAPAUDIT_MIN_FREE_MB = 2.0
 

@@ -11,4 +11,6 @@ _SECRET_PARAMS = re.compile(
 
 def redact(url: str) -> str:
     """A URL with its API key hidden."""
+    if "?" not in url and "&" not in url:  # no parameter at all: most pages a crawl stores
+        return url
     return _SECRET_PARAMS.sub(r"\1REDACTED", url)
