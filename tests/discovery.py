@@ -22,10 +22,12 @@ def discover(
     """`napaudit audit CLIENTS --sources ...` with every source served from the sample web."""
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "discovery.db"
-    with serving(SampleWeb.from_manifest(hang_seconds=4)) as web:
+    # A 3 s timeout: a search answered slowly on a loaded machine is not asked twice (CI once
+    # saw 10 Google searches for 9 clients at 2 s); a page that hangs stays silent for 6.
+    with serving(SampleWeb.from_manifest(hang_seconds=6)) as web:
         done = subprocess.run(
             [sys.executable, "-m", "napaudit", "audit", str(clients), "--sources",
-             ",".join(sources), "--db", str(db), "--delay", "0", "--timeout", "2",
+             ",".join(sources), "--db", str(db), "--delay", "0", "--timeout", "3",
              "--report", str(folder / "report"), *cli_args(web.base_url)],
             capture_output=True, text=True, timeout=300, cwd=ROOT,
             env={**os.environ, **(env or {})},
