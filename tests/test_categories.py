@@ -260,3 +260,14 @@ def test_real_category_strings_held_out_half():
     for (_, a), (_, b) in zip(rng.sample(strings, 200), rng.sample(strings, 200), strict=True):
         level, reason = compare_categories(norm(a), norm(b))
         assert level in SPEC.levels and "\n" not in reason
+
+
+def test_overtures_table_read_alone_is_the_table_the_package_gives():
+    """The table is read from overturetoosm's resources.py without running the package (which
+    loads pydantic): it must be the very table its import gives."""
+    from napaudit.auditor.normalize.categories import _overture_tags
+    from overturetoosm.resources import places_tags
+
+    table = _overture_tags()
+    assert len(table) > 1000
+    assert table == places_tags
