@@ -145,8 +145,8 @@ class FetchPolicyMiddleware:
         # refused, or "".
         self.canonical: dict[str, str] = {}
         self.refused: dict[str, str] = {}
-        # what kind of address each one a response came from is ('' when public): every page
-        # of an allowed private host (a local test server) asked it again, with its host
+        # Address a response came from -> its kind ('' when public): every page of an allowed
+        # private host (a local server) asked it again.
         self.kinds: dict[Address, str] = {}
 
     @classmethod
@@ -166,9 +166,7 @@ class FetchPolicyMiddleware:
             raise AddressRefused(_why(request, "a non-http address", f"{scheme}:"))
         if not parts.hostname:
             raise AddressRefused(_why(request, "an address without a host", request.url[:100]))
-        host = self.canonical.get(parts.hostname) or _remember(
-            self.canonical, parts.hostname, canonical_host(parts.hostname)
-        )
+        host = self.canonical_host(parts.hostname)
         if self.is_allowed(host, _port(parts, scheme)):
             return None  # not even resolved
         refused = self.refused.get(host)
@@ -198,14 +196,18 @@ class FetchPolicyMiddleware:
         if not kind:
             return response
         parts = urlparse_cached(request)
-        hostname = parts.hostname or ""
-        host = self.canonical.get(hostname) or _remember(
-            self.canonical, hostname, canonical_host(hostname)
-        )
+        host = self.canonical_host(parts.hostname or "")
         if not self.is_allowed(host, _port(parts, parts.scheme.lower())):
             where = f"{host} = {address}, {kind}, after connecting"
             raise AddressRefused(_why(request, "a private address", where))
         return response
+
+    def canonical_host(self, hostname: str) -> str:
+        """canonical_host(hostname), worked out once per host."""
+        host = self.canonical.get(hostname)
+        if host is None:
+            host = _remember(self.canonical, hostname, canonical_host(hostname))
+        return host
 
     def is_allowed(self, host: str, port: int) -> bool:
         return any(entry.matches(host, port) for entry in self.allowed)
