@@ -40,6 +40,7 @@ class Hit:
     method: str = "GET"
     query: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""  # what a POST sent
 
 
 @dataclass
@@ -150,7 +151,7 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             with web.answering(self.headers.get("Host", "")):
                 status, headers, body = web.answer(parts.path, parts.query, dict(self.headers))
-                self.reply(parts, status, headers, body)
+                self.reply(parts, status, headers, body, b"")
 
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             parts = urlsplit(self.path)
@@ -158,12 +159,13 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
             with web.answering(self.headers.get("Host", "")):
                 status, headers, body = web.answer_post(parts.path, parts.query,
                                                         dict(self.headers), sent)  # fmt: skip
-                self.reply(parts, status, headers, body)
+                self.reply(parts, status, headers, body, sent)
 
-        def reply(self, parts, status: int, headers: dict, body: bytes | None) -> None:
+        def reply(self, parts, status: int, headers: dict, body: bytes | None, sent: bytes
+                  ) -> None:  # fmt: skip
             path = parts.path
             web.hits.append(Hit(path, self.headers.get("User-Agent", ""), time.time(), status,
-                                self.command, parts.query, dict(self.headers)))  # fmt: skip
+                                self.command, parts.query, dict(self.headers), sent))  # fmt: skip
             if body is None:
                 time.sleep(web.hang_seconds)
                 self.close_connection = True
