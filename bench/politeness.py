@@ -1,5 +1,6 @@
 """Politeness and its cost: requests in flight on one site, with and without robots.txt, at no
-delay and at napaudit's least delay, on a small server and on the sample web's.
+delay with Scrapy's downloader and with napaudit's (spiders.downloader), and at 1 ms of delay
+(what napaudit keeps when its downloader cannot be used), on a small server and the sample web's.
 
     .venv/bin/python bench/politeness.py            # 200 pages a run
     .venv/bin/python bench/politeness.py --pages 500
@@ -23,6 +24,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from crawl import BARE, page  # the bare spider and the pages of bench/crawl.py
 from napaudit.spiders import settings
+from napaudit.spiders.crawl import FALLBACK_DELAY
+
+SCRAPYS = "scrapy.core.downloader.Downloader"
 
 
 class Counting:
@@ -58,7 +62,8 @@ class Counting:
         return Handler
 
 
-def run(pages: int, robots: bool, delay: float, keep_alive: bool, backlog: int) -> tuple:
+def run(pages: int, robots: bool, delay: float, keep_alive: bool, backlog: int,
+        downloader: str) -> tuple:  # fmt: skip
     counting = Counting()
     server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": backlog})
     server = server_class(("127.0.0.1", 0), counting.handler(keep_alive))
@@ -70,6 +75,7 @@ def run(pages: int, robots: bool, delay: float, keep_alive: bool, backlog: int) 
         "DOWNLOAD_DELAY": delay,
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.CONCURRENT_REQUESTS_PER_DOMAIN,
+        "DOWNLOADER": downloader,
     }
     done = subprocess.run([sys.executable, "-c", BARE, base, str(pages), json.dumps(polite)],
                           capture_output=True, text=True, check=True)  # fmt: skip
@@ -82,15 +88,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
     args = parser.parse_args()
-    least = settings.MIN_DOWNLOAD_DELAY
     print(f"{args.pages} pages, at most {settings.CONCURRENT_REQUESTS_PER_DOMAIN} requests per "
           "site asked; wall seconds, most in flight at once")  # fmt: skip
+    ways = (("Scrapy's downloader", SCRAPYS, 0.0), ("Scrapy's downloader", SCRAPYS, FALLBACK_DELAY),
+            ("napaudit's downloader", settings.DOWNLOADER, 0.0))  # fmt: skip
     for server, keep_alive, backlog in (("small server", False, 5), ("sample web", True, 128)):
         for robots in (False, True):
-            for delay in (0.0, least):
-                seconds, most = run(args.pages, robots, delay, keep_alive, backlog)
-                print(f"{server:<12}  robots.txt {'obeyed ' if robots else 'ignored'}  "
-                      f"delay {delay:<5}  {seconds:6.2f} s  {most:>3} in flight")  # fmt: skip
+            for name, downloader, delay in ways:
+                seconds, most = run(args.pages, robots, delay, keep_alive, backlog, downloader)
+                said = f"{name:<21}  delay {delay:<5}  {seconds:6.2f} s  {most:>3} in flight"
+                print(f"{server:<12}  robots.txt {'obeyed ' if robots else 'ignored'}  {said}")
 
 
 if __name__ == "__main__":

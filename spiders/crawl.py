@@ -11,10 +11,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from napaudit.spiders import downloader
 from napaudit.spiders.sites import redact
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+
+FALLBACK_DELAY = 0.001  # seconds: the least delay when spiders.downloader is not in use
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ def crawl_settings(options: CrawlOptions, extra: dict | None = None) -> Settings
         else:
             settings.set(key, value, priority="cmdline")
     floor = settings.getfloat("MIN_DOWNLOAD_DELAY")
+    if not (downloader.FITS and settings.get("DOWNLOADER") == downloader.PATH):
+        # Scrapy's own downloader sends a site's whole queue at once at no delay; with a delay
+        # it hands over one request per timer, each counted before the next leaves.
+        floor = max(floor, FALLBACK_DELAY)
     if settings.getfloat("DOWNLOAD_DELAY") < floor:  # politeness holds at "no delay" too
         settings.set("DOWNLOAD_DELAY", floor, priority="cmdline")
     return settings

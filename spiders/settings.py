@@ -20,12 +20,14 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-# The least delay a crawl runs with, whatever is asked (--delay 0 included). With no delay at
-# all, Scrapy 2.19's downloader starts each request in a task that counts against the site's
-# limit only once it runs, so a whole queue (every request held back while robots.txt was read)
-# leaves at once: 15 in flight on one site against the 2 above (tests/test_politeness.py). With
-# a delay it hands over one request, then waits; by then that request counts against the limit.
-MIN_DOWNLOAD_DELAY = 0.001
+# Scrapy's downloader, each request counted against its site's limit as it leaves the queue:
+# Scrapy 2.19's counts it only once its task runs, so at no delay a site's whole queue (every
+# request held back while robots.txt was read) left at once, 15 in flight against the 2 above
+# (spiders.downloader, tests/test_politeness.py). Where it cannot be used (another DOWNLOADER,
+# a Scrapy without its parts), a crawl runs with at least 1 ms of delay instead (spiders.crawl).
+DOWNLOADER = "napaudit.spiders.downloader.CountingDownloader"
+# The least delay a crawl runs with, whatever is asked (--delay 0 included).
+MIN_DOWNLOAD_DELAY = 0.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

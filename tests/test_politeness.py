@@ -3,7 +3,9 @@ once, robots.txt obeyed, counted by the server itself.
 
 Scrapy 2.19's downloader, with no delay, starts a request's transfer in a task it counts only
 once the task runs, so a whole queue (every request held back while robots.txt was fetched)
-could leave at once. Each crawl here runs `napaudit audit` in a subprocess as a user does, on
+could leave at once. napaudit's downloader counts it as it leaves the queue
+(spiders.downloader); with Scrapy's own downloader, a crawl keeps 1 ms of delay at least. Each
+crawl here runs `napaudit audit` in a subprocess as a user does, on
 the sample web's pages, each answer taking 50 ms so that requests in flight overlap.
 """
 
@@ -39,8 +41,13 @@ def _ok_targets(web: SampleWeb, folder: Path) -> Path:
     return urls
 
 
-@pytest.mark.parametrize("delay", ["0", "0.02"])
-def test_at_most_the_per_site_limit_in_flight_with_robots_obeyed(tmp_path, delay):
+@pytest.mark.parametrize(
+    "delay, downloader",
+    [("0", []), ("0.02", []),
+     ("0", ["--set", "DOWNLOADER=scrapy.core.downloader.Downloader"])],  # Scrapy's: 1 ms at least
+    ids=["no-delay", "delay", "no-delay-scrapys-downloader"],
+)  # fmt: skip
+def test_at_most_the_per_site_limit_in_flight_with_robots_obeyed(tmp_path, delay, downloader):
     with serving(SampleWeb.from_manifest(latency=0.05)) as web:
         urls = _ok_targets(web, tmp_path)
         pages = sum(1 for _ in urls.open()) - 1
@@ -48,7 +55,7 @@ def test_at_most_the_per_site_limit_in_flight_with_robots_obeyed(tmp_path, delay
         done = subprocess.run(
             [sys.executable, "-m", "napaudit", "audit", str(CLIENTS), "--listings", str(urls),
              "--db", str(tmp_path / "polite.db"), "--delay", delay, "--timeout", "10",
-             "--report", str(tmp_path / "report"), *cli_args(web.base_url)],
+             "--report", str(tmp_path / "report"), *downloader, *cli_args(web.base_url)],
             capture_output=True, text=True, timeout=120, cwd=ROOT, env=dict(os.environ),
         )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]

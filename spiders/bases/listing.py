@@ -14,7 +14,7 @@ from napaudit.spiders.extract import LIMIT, extract
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import OK, from_failure, from_response
 from napaudit.spiders.sites import redact
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 # Parameters that say who linked or how, not which place: left out of a stored URL.
@@ -62,7 +62,7 @@ class ListingSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response) -> Iterator[Listing]:
         target: Target = response.meta["target"]
-        text = response.text if hasattr(response, "text") else ""
+        text = response.text if isinstance(response, TextResponse) else ""  # (read once)
         # A page that answered is read by the audit's page worker, bot walls included
         # (spiders.pagework.read_page); the status alone says what the others are.
         elsewhere = self.pages_elsewhere and response.status < 400
