@@ -38,6 +38,14 @@ _WALLS = (
 )  # fmt: skip
 _CHALLENGE_PAGE = 20_000  # characters: a wall is short; 20 KB is more than any seen
 _HEAD = 50_000  # characters of a page searched for a wall's markers
+# Words that several markers contain: a page without one holds none of those markers, so each
+# is looked for once instead of each of its markers (16 searches of a page that is no wall,
+# instead of 21). tests/test_outcome.py holds each to be part of the markers it stands for.
+_GATES = ("captcha", "challenge", "incapsula", "are you a ", "verify you are ")
+_GATED = tuple(
+    (what, tuple((m, next((g for g in _GATES if g in m), m)) for m in markers))
+    for what, markers in _WALLS
+)
 
 
 def bot_wall(text: str) -> str:
@@ -45,11 +53,16 @@ def bot_wall(text: str) -> str:
     Cloudflare ('Sorry, you have been blocked')"), or "" when it is none."""
     head = text[:_HEAD]
     lower = head.lower()
-    for what, markers in _WALLS:
-        for marker in markers:
-            at = lower.find(marker)
-            if at >= 0:
-                return f"{what} ('{head[at : at + len(marker)]}')"
+    there: dict[str, bool] = {}  # gate -> on the page
+    for what, markers in _GATED:
+        for marker, gate in markers:
+            found = there.get(gate)
+            if found is None:
+                found = there[gate] = gate in lower
+            if found:
+                at = lower.find(marker)
+                if at >= 0:
+                    return f"{what} ('{head[at : at + len(marker)]}')"
     return ""
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from napaudit.spiders.middlewares import parse_retry_after
-from napaudit.spiders.outcome import from_failure, from_response
+from napaudit.spiders.outcome import _GATED, _WALLS, bot_wall, from_failure, from_response
 from scrapy.exceptions import IgnoreRequest
 from twisted.internet import error
 from twisted.python.failure import Failure
@@ -64,6 +64,30 @@ def test_a_page_carrying_cloudflares_detection_script_is_still_a_page():
         "a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'</script>"
     )
     assert from_response(200, page) == ("ok", "")
+
+
+def _each_marker_in_turn(text: str) -> str:
+    """bot_wall as it was written first: every marker looked for, in order."""
+    lower = text.lower()
+    for what, markers in _WALLS:
+        for marker in markers:
+            at = lower.find(marker)
+            if at >= 0:
+                return f"{what} ('{text[at : at + len(marker)]}')"
+    return ""
+
+
+def test_markers_looked_for_behind_a_shared_word_give_the_same_answer():
+    """bot_wall looks for a word several markers share once, and for those markers only when
+    it is there: each such word is part of each marker it stands for, and every marker alone,
+    in capitals or beside another, is named as looking for each marker in turn names it."""
+    assert all(gate in marker for _, markers in _GATED for marker, gate in markers)
+    every = [m for _, markers in _WALLS for m in markers]
+    pages = [f"<p>{m.upper()}</p>" for m in every]
+    pages += [f"<p>{a}</p><p>{b.title()}</p>" for a in every for b in every]
+    for page in pages:
+        assert bot_wall(page) == _each_marker_in_turn(page) != "", page
+    assert bot_wall("<h1>Acme</h1><p>Are you a member? Verify your order.</p>") == ""
 
 
 def test_a_long_page_that_mentions_captcha_is_still_a_page():
