@@ -84,8 +84,8 @@ class PageWorker:
 
     `businesses` maps each client's id to it normalized, on demand (judging.OnDemand): the
     worker normalizes a client when its first page comes (its values go back with that page's
-    answer, stored with its rows), and the others at the end; `finish` gives them all, for the
-    rows of clients with no page stored."""
+    answer, stored with its rows), and the others at the end; `finish` gives those others, for
+    the rows of clients with no page stored."""
 
     def __init__(self, businesses: dict[str, Normalized], versions: dict[str, str]):
         context = get_context("fork")
@@ -128,7 +128,8 @@ class PageWorker:
 
     def finish(self) -> tuple[list[tuple], list[tuple[str, dict]]]:
         """(every answer still owed, each business id with its normalized values as the store
-        keeps them), once the worker has read the end of its input."""
+        keeps them: the clients whose values came with no page's answer), once the worker has
+        read the end of its input."""
         out: list[tuple] = []
         while self._held:
             out.extend(self._receive())
@@ -211,18 +212,23 @@ def _serve(tasks: Connection, answers: Connection, parent_tasks: Connection,
     gc.disable()  # a page's objects hold no cycles; the clients were frozen before the fork
     chunk: list[tuple] = []
     waiting = _Ready(tasks)
+    sent: set[str] = set()  # clients whose values went with a page's answer
     while True:
         try:
             task = pickle.loads(tasks.recv_bytes())
         except (EOFError, OSError):  # the crawl closed its end, or ended
             break
-        chunk.append(_answer(task, businesses, versions))
+        answer = _answer(task, businesses, versions)
+        if answer[1] is not None and answer[-1] is not None:
+            sent.add(task[1])
+        chunk.append(answer)
         if len(chunk) >= CHUNK or not waiting(0):
             answers.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
             chunk = []
     if chunk:
         answers.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
-    normalized = [(bid, businesses[bid].as_dict()) for bid in businesses.records]
+    normalized = [(bid, businesses[bid].as_dict()) for bid in businesses.records
+                  if bid not in sent]  # fmt: skip
     answers.send_bytes(pickle.dumps({"businesses": normalized}, pickle.HIGHEST_PROTOCOL))
     answers.close()
     os._exit(0)  # nothing of the crawl's (its database connection) is ours to close
