@@ -12,8 +12,8 @@ control, which napaudit also runs without); run 3 is the same bare spider given
 napaudit's CONCURRENT_ITEMS (items handled at once per response), so that the second ratio
 shows what the pipeline costs apart from that setting. All run with the same concurrency and
 no delay (it is our own server; napaudit's downloader, spiders.downloader, keeps its per-site
-limit at no delay without one), each in its own process. The server keeps connections alive, as web servers do. Target:
-napaudit at least 0.8 of the bare spider's rate.
+limit at no delay without one), each in its own process. The server keeps connections alive,
+as web servers do. Target: napaudit at least 0.8 of the bare spider's rate.
 
 `--floor` adds a fourth run: napaudit with no extraction, every page stored as showing no
 business (so no page is normalized, scored or judged). Its rate bounds what any saving in the

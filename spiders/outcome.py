@@ -39,7 +39,7 @@ _WALLS = (
 _CHALLENGE_PAGE = 20_000  # characters: a wall is short; 20 KB is more than any seen
 _HEAD = 50_000  # characters of a page searched for a wall's markers
 # Words that several markers contain: a page without one holds none of those markers, so each
-# is looked for once instead of each of its markers (16 searches of a page that is no wall,
+# is looked for once instead of each of its markers (15 searches of a page that is no wall,
 # instead of 21). tests/test_outcome.py holds each to be part of the markers it stands for.
 _GATES = ("captcha", "challenge", "incapsula", "are you a ", "verify you are ")
 _GATED = tuple(

@@ -22,8 +22,9 @@ def discover(
     """`napaudit audit CLIENTS --sources ...` with every source served from the sample web."""
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "discovery.db"
-    # A 3 s timeout: a search answered slowly on a loaded machine is not asked twice (CI once
-    # saw 10 Google searches for 9 clients at 2 s); a page that hangs stays silent for 6.
+    # A 3 s timeout, so that a search answered slowly on a loaded machine is seldom retried (a
+    # retry is the same query again: test_sources_api counts queries, not requests); a page
+    # that hangs stays silent for 6.
     with serving(SampleWeb.from_manifest(hang_seconds=6)) as web:
         done = subprocess.run(
             [sys.executable, "-m", "napaudit", "audit", str(clients), "--sources",
