@@ -66,11 +66,15 @@ def bot_wall(text: str) -> str:
     return ""
 
 
-def from_response(status: int, text: str) -> tuple[str, str]:
-    """(outcome, reason) for a response that arrived; OK means: now look for a business."""
+def from_response(status: int, text: str, shows_business: bool = False) -> tuple[str, str]:
+    """(outcome, reason) for a response that arrived; OK means: now look for a business.
+    `shows_business`: what a page below 400 shows was read first and holds a business, so the
+    page is read whatever words it holds. A wall shows none; a business's contact page may
+    carry a CAPTCHA for its form (seen on real contact pages in ../shared/realdata)."""
     if status in (404, 410):
         return NOT_FOUND, f"HTTP {status}: the page is gone"
-    wall = bot_wall(text) if status >= 400 or len(text) < _CHALLENGE_PAGE else ""
+    short = len(text) < _CHALLENGE_PAGE and not (shows_business and status < 400)
+    wall = bot_wall(text) if status >= 400 or short else ""
     if status in (401, 403, 429) or (status == 503 and wall):
         what = wall or "access refused"
         if status == 429:

@@ -58,11 +58,13 @@ def page_rows(business: Normalized, version: str | None, found: list[dict], sour
 def read_page(status: int, text: str, url: str, limit: int | None,
               ) -> tuple[str, str, list[dict], int]:  # fmt: skip
     """(outcome, reason, what the page shows, how many more) for a page that answered `status`
-    below 400, read at `url`: a bot wall's page is blocked, not read (spiders.outcome)."""
-    outcome, reason = from_response(status, text)
+    below 400, read at `url`. It is read first: a page that shows no business is blocked when
+    it is a bot wall (spiders.outcome), one that shows a business is never taken for one."""
+    found, more = shown_on(text, url, limit) if status < 400 else ([], 0)
+    outcome, reason = from_response(status, text, shows_business=bool(found))
     if outcome != OK:
         return outcome, reason, [], 0
-    return (outcome, reason, *shown_on(text, url, limit))
+    return outcome, reason, found, more
 
 
 def shown_on(text: str, url: str, limit: int | None) -> tuple[list[dict], int]:

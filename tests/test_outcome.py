@@ -95,6 +95,16 @@ def test_a_long_page_that_mentions_captcha_is_still_a_page():
     assert from_response(200, page) == ("ok", "")
 
 
+def test_a_short_page_showing_a_business_is_read_whatever_its_form_says():
+    """A page already read and showing a business is no wall, however short; a refusal stays
+    one, and a page that shows nothing is still looked at for a wall."""
+    page = "<h1>Acme Hardware</h1><form><div class='g-recaptcha'></div>Captcha</form>"
+    assert from_response(200, page, shows_business=True) == ("ok", "")
+    wall = "a challenge page ('captcha')"
+    assert from_response(200, page) == ("blocked", f"{wall} instead of the page")
+    assert from_response(403, page, shows_business=True) == ("blocked", f"HTTP 403: {wall}")
+
+
 @pytest.mark.parametrize(
     "exc, outcome, reason",
     [

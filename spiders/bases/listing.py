@@ -66,8 +66,13 @@ class ListingSpider(scrapy.Spider):
         # A page that answered is read by the audit's page worker, bot walls included
         # (spiders.pagework.read_page); the status alone says what the others are.
         elsewhere = self.pages_elsewhere and response.status < 400
-        outcome, reason = (OK, "") if elsewhere else from_response(response.status, text)
-        shown = page_businesses(self, text, response.url) if outcome == OK and not elsewhere else []
+        shown = []
+        if elsewhere:
+            outcome, reason = OK, ""
+        else:  # read first: a page that shows a business is no bot wall, whatever it says
+            if response.status < 400:
+                shown = page_businesses(self, text, response.url)
+            outcome, reason = from_response(response.status, text, shows_business=bool(shown))
         found = [b.as_dict() for b in shown]
         self.crawler.stats.inc_value(f"napaudit/source/{target.source}/pages")
         yield Listing(

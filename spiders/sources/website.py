@@ -18,7 +18,7 @@ from napaudit.spiders.bases.search import SearchSpider
 from napaudit.spiders.extract import extract
 from napaudit.spiders.items import Listing
 from napaudit.spiders.outcome import OK, from_failure, from_response
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 # Link texts (or paths) of the pages that carry a business's address, phone and hours.
@@ -50,13 +50,17 @@ class WebsiteSpider(SearchSpider):
 
     def parse_site(self, response: Response) -> Iterator[Listing | scrapy.Request]:
         meta = response.meta
-        outcome, reason = from_response(response.status, getattr(response, "text", ""))
+        text = response.text if isinstance(response, TextResponse) else ""
+        # Read first: a page that shows the business is no bot wall, even with a CAPTCHA on
+        # its contact form.
+        shown = extract(text, response.url) if response.status < 400 else []
+        outcome, reason = from_response(response.status, text, shows_business=bool(shown))
         if meta["todo"] is None and outcome != OK:  # the home page itself failed
             yield self.site_listing(meta, outcome, reason)
             return
         found = list(meta["found"])
         if outcome == OK:
-            found += [b.as_dict() for b in extract(response.text, response.url)]
+            found += [b.as_dict() for b in shown]
         todo = meta["todo"] if meta["todo"] is not None else self.pages_to_read(response)
         if todo:
             yield self.next_page(meta, todo, found)
