@@ -7,6 +7,7 @@ from pathlib import Path
 
 import napaudit.spiders.extract.structured as structured
 import pytest
+from conftest import realdata
 from napaudit.spiders.extract import Business, extract
 from napaudit.spiders.extract.addresses import split_address
 
@@ -664,3 +665,44 @@ def test_extruct_runs_only_the_syntaxes_the_page_carries(html, expected, monkeyp
     extract(html)
 
     assert requested == expected
+
+
+def _markers_over_the_whole_page(raw: str) -> list[str]:
+    """syntaxes as it was written first: each pattern looked for over the whole page."""
+    lowered = raw.lower()
+    return [syntax for syntax, (words, pattern) in structured._MARKERS.items()
+            if any(word in lowered for word in words) and pattern.search(raw)]  # fmt: skip
+
+
+MARKED = [
+    '<script type="application/ld+json">{}</script>', '<SCRIPT TYPE="Application/LD+JSON">',
+    "<p>we speak ld+json here</p>", "<p>application/ld+json</p>",
+    "<div itemscope itemtype='https://schema.org/Dentist'>", "<DIV ITEMSCOPE>",
+    '<div data-x="a<b" itemscope>', "<p>itemscope is a word</p>", "<div itemscopes>",
+    '<meta property="og:title" content="x">', '<span property="schema:name">Acme</span>',
+    '<a property="og:url" property="name">', '<div vocab="https://schema.org/" typeof="Place">',
+    "<p>the property = value</p>", '<span property = "og:x">', '<i property="ogx">',
+    '<div class="vcard">', "<div class='h-card x'>", "<div class=vcardx>", "<p>vcard</p>",
+    "<div itemscope", '<span property="name"', "x > property < y", "<p>İstanbul</p>",
+]  # fmt: skip
+
+
+def test_markers_looked_for_near_their_words_give_the_same_answer():
+    """syntaxes looks for each pattern only between the '>' before and after its word: every
+    marker alone, beside another and after another, gives what the whole-page search gave."""
+    pages = MARKED + [a + b for a in MARKED for b in MARKED]
+    for raw in pages:
+        assert structured.syntaxes(raw) == _markers_over_the_whole_page(raw), raw
+    assert structured.syntaxes('<p>property</p><span property="name">') == ["rdfa"]
+
+
+def test_markers_near_their_words_on_every_real_page():
+    pages = [p for p in realdata().rglob("*") if p.suffix.lower() in (".html", ".htm")]
+    assert len(pages) > 50
+    carried = set()
+    for path in pages:
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        found = structured.syntaxes(raw)
+        assert found == _markers_over_the_whole_page(raw), path
+        carried.update(found)
+    assert carried >= {"json-ld", "microdata", "microformat"}  # none carries RDFa
