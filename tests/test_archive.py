@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -150,7 +151,8 @@ def test_an_archived_audit_replayed_gives_the_same_findings_without_the_network(
 def test_the_archive_holds_every_fetch_dated_and_whole(archived):
     folder, base_url, _, err, hits = archived
     path = folder / "run.warc.gz"
-    assert f"Archived in {path}: 41 responses, 3 fetches that got none." in err
+    said = re.search(r"Archived in (.+): 41 responses, (\d+) fetches that got none\.", err)
+    assert said and said.group(1) == str(path), err[-3000:]
     kept = records(path)
     assert kept[0][0] == "warcinfo"
     answers = [(kind, uri, what, body) for kind, uri, _, what, body in kept
@@ -159,9 +161,14 @@ def test_the_archive_holds_every_fetch_dated_and_whole(archived):
     assert sorted(urlsplit(uri).path for _, uri, _, _ in answers) == sorted(h.path for h in hits)
     assert {what for kind, _, what, _ in answers if kind == "response"} == {"200", "403", "404",
                                                                           "410"}  # fmt: skip
-    failed = [body for kind, _, _, body in answers if kind == "metadata"]
-    assert len(failed) == 3  # the page that never answers, tried three times
-    assert all(b"DownloadTimeoutError" in body for body in failed)
+    failed = [(urlsplit(uri).path, body) for kind, uri, _, body in answers if kind == "metadata"]
+    assert len(failed) == int(said.group(2))  # as the user was told
+    assert all(b"DownloadTimeoutError" in body for _, body in failed)
+    # The page that never answers, tried three times. On a loaded machine another page's first
+    # try may time out too (CI, 2026-12-03: 4 fetches): retried, answered, still 41 responses.
+    planted = SampleWeb.from_manifest().serve.items()
+    never = [p for p, behaviour in planted if behaviour == "timeout"]
+    assert [p for p, _ in failed if p in never] == never * 3
     for kind, uri, date, _, _ in kept[1:]:
         assert uri.startswith(base_url + "/") and kind in ("request", "response", "metadata")
         assert date.startswith(time.strftime("%Y-%m-%dT", time.gmtime(path.stat().st_mtime)))
