@@ -2,7 +2,8 @@
 
 ok         the page was fetched and shows a business
 not_found  404/410, or a page with no business on it
-blocked    401/403/429, or a challenge or CAPTCHA page, or robots.txt forbids it
+blocked    401/403/429, or a challenge or CAPTCHA page (a page below 400 that shows a business
+           is read, whatever it says), or robots.txt forbids it
 error      timeout, DNS, TLS, connection, too many redirects, a server that kept failing
 
 Blocked and failed fetches are "not checked", never "missing": the listing may be fine.
