@@ -169,6 +169,27 @@ def test_parse_line_is_usaddress_parse_on_real_lines():
     assert [_ours(t) for t in lines] == [_usaddress(t) for t in lines]
 
 
+def test_lines_of_one_shape_share_a_tagging_and_each_reads_as_usaddress_reads_it(monkeypatch):
+    """The tagger sees each word's features only (digits: how many, trailing zeros; letters:
+    lower-cased): lines that differ nowhere else are tagged once, and every one of them still
+    gets usaddress's own labels."""
+    from napaudit.auditor.normalize import address
+
+    calls = []
+    tagger = address._TAGGER
+    monkeypatch.setattr(address, "_TAGGER", type("Counted", (), {
+        "tag": staticmethod(lambda items: calls.append(len(items)) or tagger.tag(items)),
+    })())  # fmt: skip
+    address._labels.cache_clear()
+    one_shape = [f"{n} Harbor Blvd, Suite {s}" for n, s in ((12, 213), (47, 345), (83, 689))]
+    one_shape += ["47 HARBOR BLVD, SUITE 345", "83 harbor blvd, suite 689"]
+    others = ["1200 Harbor Blvd, Suite 213", "12 Harbor Blvd., Suite 213", "12 Harbor Blvd"]
+    for text in one_shape + others:
+        assert _ours(text) == _usaddress(text), text
+    assert len(calls) == 1 + len(others)
+    address._labels.cache_clear()
+
+
 def test_unreadable_address_is_reported_not_raised():
     assert normalize_address("").problem == "empty"
     assert normalize_address("((( ,,, )))").problem
