@@ -190,6 +190,34 @@ def test_lines_of_one_shape_share_a_tagging_and_each_reads_as_usaddress_reads_it
     address._labels.cache_clear()
 
 
+RESPELL_LINES = [
+    "One Market St", "Twenty Fifth Ave", "100 Twenty-Fifth St", "12 Co Rd 12", "12 Co. Rd. KK",
+    "5 CR-12", "9 SR 9 N", "10 US 1", "20 W St. Charles Ct", "7 Mt Vernon St", "3 Main St West",
+    "50 Harbor Blv.", "50 Harbor Blv., Ste 2", "8 Elm Blv N", "Apt No 101, 10 Elm St",
+    "10 Elm St Apt No F", "4th Floor, 300 E Randolph St", "10 . Rd 5", "PH1 10 Elm St",
+    "10 Elm St PH1", "10 Elm St #5", "One Hundred Ten Main St", "1 St", "2 No", "3 Number 4",
+    "10 . Twenty Fifth St", "10 , Co Rd 5",
+]  # fmt: skip
+
+
+def test_respell_skipping_plain_words_respells_as_trying_every_rule(monkeypatch):
+    """Words no respelling can start at are passed over: the same tokens and source words as
+    trying every rule at every word, on hand-picked lines and every real address line."""
+    from napaudit.auditor.normalize import address, address_tokens
+
+    lines = RESPELL_LINES + [
+        "".join(node.itertext())
+        for path in sorted(realdata("address", "usaddress").rglob("*.xml"))
+        for node in ET.parse(path).getroot()
+    ]
+    texts = [address.set_aside(address.squash(line))[0] for line in lines]
+    skipping = [address_tokens.respell(t) for t in texts]
+    plain = [address_tokens._inert(w) for t in texts for w in t.split()]
+    assert plain.count(False) > 500 and plain.count(True) > 10_000  # both kinds, many of each
+    monkeypatch.setattr(address_tokens, "_inert", lambda token: False)
+    assert skipping == [address_tokens.respell(t) for t in texts]
+
+
 def test_unreadable_address_is_reported_not_raised():
     assert normalize_address("").problem == "empty"
     assert normalize_address("((( ,,, )))").problem

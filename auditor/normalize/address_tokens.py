@@ -13,6 +13,7 @@ read as part of a building's name with no street ("2 Embarcadero Center") is a h
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from napaudit.auditor.normalize import address_words as aw
 
@@ -30,6 +31,10 @@ def respell(text: str) -> tuple[str, Respelled, list[tuple[str, str]]]:
             i = used
     tokens = [part for j, t in enumerate(tokens) for part in _unglue(t, j)]
     while i < len(tokens):
+        if _inert(tokens[i]):  # no respelling starts at this word, whatever stands around it
+            out.append((tokens[i], tokens[i]))
+            i += 1
+            continue
         step = next((n for f in _RESPELLINGS if (n := f(tokens, i, out))), 0)
         if not step:
             out.append((tokens[i], tokens[i]))
@@ -192,6 +197,28 @@ def _name_start(tokens: list[str], i: int, out: list[tuple[str, str]]) -> int:
 
 
 _RESPELLINGS = (_ordinal, _route, _unit_marker, _name_start, _suffix_spelling)
+
+
+# The first words of the route designators ('CO' of 'CO RD'), and the one-word ones.
+_ROUTE_FIRST = frozenset(k.split(" ")[0] for k in aw.ROUTE_SPELLINGS)
+
+
+@lru_cache(maxsize=65536)
+def _inert(token: str) -> bool:
+    """True when none of _RESPELLINGS can start at `token`, wherever it stands: each of them
+    needs its first word to be one of a few kinds (an ordinal's or a route designator's first
+    word, 'No', 'St'/'Mt'/'Ft', a suffix spelling Pub 28 does not list). Most words of most lines
+    are none of these, and trying all five on each word was most of `respell`'s time.
+    (tests/test_normalize.py holds respell with it to respell without it.)"""
+    key = aw.clean(token)
+    if not key or any(c.isspace() for c in token):
+        return False  # a word that cleans to nothing may stand before a designator: try all
+    if key in aw.ORDINAL_FIRST or key in _ROUTE_FIRST or key in ("NO", "NUMBER"):
+        return False
+    if key in aw.NAME_ABBREVIATIONS:
+        return False
+    word = token.rstrip(",")
+    return not (aw.suffix(word) and aw.clean(word) not in aw.SUFFIXES)
 
 
 def as_written(tokens: list[tuple[str, str]], respelled: Respelled) -> list[tuple[str, str, str]]:

@@ -159,7 +159,7 @@ def number_words(tokens: list[str]) -> tuple[int, int]:
 
 def ordinal_words(tokens: list[str]) -> tuple[str, int]:
     """('25TH', 2) for ['Twenty', 'Fifth', ...]; ('', 0) when no ordinal starts here."""
-    if not _may_start(tokens, _ORDINAL_FIRST):
+    if not _may_start(tokens, ORDINAL_FIRST):
         return "", 0
     for size in range(min(_LONGEST, len(tokens)), 0, -1):
         key = clean(" ".join(tokens[:size]))
@@ -171,7 +171,7 @@ def ordinal_words(tokens: list[str]) -> tuple[str, int]:
 # Asked at every word of every line: most words begin no number, and say so at once. (A word
 # that cleans to nothing, '.', may stand before one: the search then runs as written.)
 _CARDINAL_FIRST = frozenset(k.split(" ")[0] for k in CARDINAL_WORDS)
-_ORDINAL_FIRST = frozenset(k.split(" ")[0] for k in ORDINAL_WORDS)
+ORDINAL_FIRST = frozenset(k.split(" ")[0] for k in ORDINAL_WORDS)
 
 
 def _may_start(tokens: list[str], first_words: frozenset[str]) -> bool:
