@@ -190,6 +190,24 @@ def test_lines_of_one_shape_share_a_tagging_and_each_reads_as_usaddress_reads_it
     address._labels.cache_clear()
 
 
+def test_a_feature_that_cannot_be_a_key_is_tagged_without_the_cache(monkeypatch):
+    """Should a later usaddress give a word a feature such as a list, its lines are still read
+    as usaddress reads them (tagged one by one), not reported unreadable."""
+    from napaudit.auditor.normalize import address
+
+    features = usaddress.tokenFeatures
+    monkeypatch.setattr(usaddress, "tokenFeatures", lambda token: {
+        **features(token), "letters": sorted(set(token.lower())),
+    })  # fmt: skip
+    address._word_shape.cache_clear()
+    try:
+        for text in ("570 N. Harbor Blvd., Ste #200", "12 Harbor Blvd", "One Market St"):
+            assert _ours(text) == _usaddress(text)
+            assert not isinstance(_ours(text), str), text  # labels, not an error's name
+    finally:
+        address._word_shape.cache_clear()
+
+
 RESPELL_LINES = [
     "One Market St", "Twenty Fifth Ave", "100 Twenty-Fifth St", "12 Co Rd 12", "12 Co. Rd. KK",
     "5 CR-12", "9 SR 9 N", "10 US 1", "20 W St. Charles Ct", "7 Mt Vernon St", "3 Main St West",

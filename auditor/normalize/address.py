@@ -119,7 +119,12 @@ def parse_line(text: str) -> list[tuple[str, str]]:
     tokens = usaddress.tokenize(text)
     if not tokens:
         return []
-    return list(zip(tokens, _labels(tuple(map(_word_shape, tokens))), strict=True))
+    shape = tuple(map(_word_shape, tokens))
+    try:
+        labels = _labels(shape)
+    except TypeError:  # a feature value that cannot be a key (none in usaddress 0.5): no cache
+        labels = _TAGGER.tag(_features([{k: v for k, _, v in word} for word in shape]))
+    return list(zip(tokens, labels, strict=True))
 
 
 _TAGGER = getattr(usaddress, "TAGGER", None) if hasattr(usaddress, "tokenFeatures") else None
