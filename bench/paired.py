@@ -16,6 +16,10 @@ over the rounds, of this checkout's time divided by the earlier revision's (belo
 - compare: `napaudit compare` of 25,000 of bench/compare.py's listings against 2,500
   businesses, serial (compare judges in its own process when it has one core).
 
+Each round still varies by several percent: `--rev HEAD` (the same code on both sides) gave a
+median of 0.999 over 4 rounds, 0.903-1.089 (2026-12-03). Use 6 rounds or more, and read a
+median within a few percent of 1 as no difference.
+
 The earlier revision is checked out with `git worktree` and installed with `pip install
 --no-deps --target` into a temporary folder, both removed at the end. It must take the same
 command lines as this checkout. With fewer than two cores the builds run one after the other,
@@ -70,8 +74,12 @@ def pinned(core: int | None):
 def build_base(rev: str, folder: Path) -> Path:
     """The revision installed alone into `folder`/base: what PYTHONPATH points the base at."""
     source, target = folder / "source", folder / "base"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
-                    str(source), rev], check=True)  # fmt: skip
+    checkout = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
+                               str(source), rev], capture_output=True, text=True)  # fmt: skip
+    if checkout.returncode != 0:
+        print(f"--rev {rev}: could not check it out in {ROOT}: {checkout.stderr.strip()}",
+              file=sys.stderr)  # fmt: skip
+        sys.exit(2)  # bad input
     try:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                         "--target", str(target), str(source)], check=True)  # fmt: skip
