@@ -29,6 +29,7 @@ alternating, and the line says so.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import statistics
@@ -45,6 +46,22 @@ import compare as compare_bench  # noqa: E402 - bench/compare.py, beside this fi
 import crawl as crawl_bench  # noqa: E402 - bench/crawl.py
 
 PAGES, BUSINESSES, LISTINGS = 1000, 2500, 25000
+_STARTED: list[subprocess.Popen] = []  # ended at exit, so that a failed round leaves no server
+
+
+@atexit.register
+def _end_started() -> None:
+    for process in _STARTED:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def started(args: list[str], **kwargs) -> subprocess.Popen:
+    process = subprocess.Popen(args, **kwargs)
+    _STARTED.append(process)
+    return process
+
 
 SERVER = """
 import sys
@@ -100,13 +117,13 @@ def environment(base: Path | None) -> dict:
 
 def crawl_job(folder: Path, base: Path | None, core: int | None, round_no: int):
     """Start a server and napaudit's crawl of it, both on `core`; returns a finisher."""
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(BENCH)], stdout=subprocess.PIPE,
+    server = started([sys.executable, "-c", SERVER, str(BENCH)], stdout=subprocess.PIPE,
                               text=True, preexec_fn=pinned(core))  # fmt: skip
     port = int(server.stdout.readline())
     where = folder / f"crawl-{'base' if base else 'this'}-{round_no}"
     where.mkdir()
     clients, urls = crawl_bench.inputs(where, f"http://127.0.0.1:{port}", PAGES)
-    crawl = subprocess.Popen(
+    crawl = started(
         [sys.executable, "-c", crawl_bench.NAPAUDIT, str(clients), str(urls),
          str(where / "audit.db"), str(crawl_bench.CONCURRENCY)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=where,
@@ -132,7 +149,7 @@ def compare_job(inputs: tuple[Path, Path], folder: Path, base: Path | None, core
     where = folder / f"compare-{'base' if base else 'this'}-{round_no}"
     where.mkdir()
     canonical, listings = inputs
-    job = subprocess.Popen(
+    job = started(
         [sys.executable, "-c", COMPARE, str(canonical), str(listings), "--out",
          str(where / "out.jsonl"), "--db", str(where / "compare.db")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=where,
@@ -187,6 +204,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--what", default="crawl,compare", help="crawl, compare or both")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error(f"--rounds: {args.rounds}; at least 1")
     what = [w.strip() for w in args.what.split(",") if w.strip()]
     unknown = set(what) - {"crawl", "compare"}
     if unknown:

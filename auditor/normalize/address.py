@@ -123,7 +123,7 @@ def parse_line(text: str) -> list[tuple[str, str]]:
     try:
         labels = _labels(shape)
     except TypeError:  # a feature value that cannot be a key (none in usaddress 0.5): no cache
-        labels = _TAGGER.tag(_features([{k: v for k, _, v in word} for word in shape]))
+        labels = _labels.__wrapped__(shape)
     return list(zip(tokens, labels, strict=True))
 
 

@@ -201,6 +201,7 @@ _RESPELLINGS = (_ordinal, _route, _unit_marker, _name_start, _suffix_spelling)
 
 # The first words of the route designators ('CO' of 'CO RD'), and the one-word ones.
 _ROUTE_FIRST = frozenset(k.split(" ")[0] for k in aw.ROUTE_SPELLINGS)
+_MARKER_OR_NAME_START = frozenset({"NO", "NUMBER", *aw.NAME_ABBREVIATIONS})  # 'No 5', 'St Paul'
 
 
 @lru_cache(maxsize=65536)
@@ -213,9 +214,7 @@ def _inert(token: str) -> bool:
     key = aw.clean(token)
     if not key or any(c.isspace() for c in token):
         return False  # a word that cleans to nothing may stand before a designator: try all
-    if key in aw.ORDINAL_FIRST or key in _ROUTE_FIRST or key in ("NO", "NUMBER"):
-        return False
-    if key in aw.NAME_ABBREVIATIONS:
+    if key in aw.ORDINAL_FIRST or key in _ROUTE_FIRST or key in _MARKER_OR_NAME_START:
         return False
     word = token.rstrip(",")
     return not (aw.suffix(word) and aw.clean(word) not in aw.SUFFIXES)
