@@ -32,7 +32,7 @@ from napaudit.auditor.compare_address import UNIT_LEVELS, address_differences
 from napaudit.auditor.fields import BY_NAME
 from napaudit.auditor.models import Status
 from napaudit.auditor.normalize.name import Shape, extra_words, name_shape, same_stem
-from napaudit.auditor.normalize.phone import parse_e164
+from napaudit.auditor.normalize.phone import number_kind
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.normalize.text import STOPWORDS, words
 from rapidfuzz import fuzz
@@ -321,8 +321,7 @@ def _phone_level(b: Normalized, listing: Normalized) -> str:
 def _national(e164: str) -> bool:
     """A toll-free or shared-cost number (1-800, AU 1300) reaches an organisation, not a place:
     every store of a chain shows it. phonenumbers knows each country's ranges."""
-    number = parse_e164(e164)
-    return number is not None and phonenumbers.number_type(number) in _NATIONAL_TYPES
+    return number_kind(e164) in _NATIONAL_TYPES
 
 
 def _address_level(b: Normalized, listing: Normalized) -> str:

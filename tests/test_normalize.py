@@ -11,7 +11,7 @@ import usaddress
 from conftest import realdata
 from napaudit.auditor.normalize.address import normalize_address, parse_line
 from napaudit.auditor.normalize.name import normalize_name
-from napaudit.auditor.normalize.phone import normalize_phone, parse_e164
+from napaudit.auditor.normalize.phone import normalize_phone, number_kind, parse_e164
 from napaudit.auditor.normalize.place import city_key, city_standing, normalize_state, normalize_zip
 from napaudit.auditor.normalize.website import normalize_website
 
@@ -75,6 +75,35 @@ def test_a_valid_number_is_the_one_its_e164_text_parses_to():
             parsed, national
         )
     assert checked > 1000
+
+
+def _odd_lengths():
+    """The written forms, and each example number a digit short and a digit long."""
+    yield from _written_forms()
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(11):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                digits = str(number.national_number)
+                yield f"+{number.country_code} {digits[:-1]}", region
+                yield f"+{number.country_code} {digits}7", region
+
+
+def test_validity_and_type_are_phonenumbers_own_for_every_region():
+    """normalize_phone works out a number's type once and reads its validity from it; both
+    stay what phonenumbers' is_valid_number and number_type say, for valid numbers and for
+    numbers with their last digits changed, a digit short or a digit long, in every region."""
+    seen = {True: 0, False: 0}
+    for text, region in _odd_lengths():
+        phone = normalize_phone(text, region)
+        number = phonenumbers.parse(text, region)
+        assert phone.valid == phonenumbers.is_valid_number(number), (text, region)
+        seen[phone.valid] += 1
+        typed = phonenumbers.number_type(phonenumbers.parse(phone.e164))
+        assert number_kind(phone.e164) == typed, (text, region)
+    assert seen[True] > 1000 and seen[False] > 100
+    assert number_kind("") == phonenumbers.PhoneNumberType.UNKNOWN
+    assert number_kind("+18003569377") == phonenumbers.PhoneNumberType.TOLL_FREE
 
 
 def test_phone_uses_record_country():

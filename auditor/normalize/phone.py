@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import phonenumbers
 from napaudit.auditor.normalize.text import squash
-from phonenumbers import NumberParseException, PhoneNumberFormat
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,19 @@ def parse_e164(e164: str) -> phonenumbers.PhoneNumber | None:
     never to be changed in place. A valid number `_parse` read is not parsed again: its E.164
     text names the same number. (A compare parsed each phone twice, as written and as E.164:
     measured 2026-12-02, a worker's 30,000 listings took 4-8 % less CPU without the second.)"""
-    number = _VALID_NUMBERS.get(e164)
-    return number if number is not None else _parse_e164(e164)
+    known = _VALID_NUMBERS.get(e164)
+    return known[0] if known is not None else _parse_e164(e164)
+
+
+def number_kind(e164: str) -> int:
+    """phonenumbers.number_type of the number an E.164 string stands for (a PhoneNumberType;
+    UNKNOWN when it is no valid number). A valid number `_parse` read keeps the type it worked
+    out to validate it, so identification's toll-free test does not work it out again."""
+    known = _VALID_NUMBERS.get(e164)
+    if known is not None:
+        return known[1]
+    number = _parse_e164(e164)
+    return PhoneNumberType.UNKNOWN if number is None else phonenumbers.number_type(number)
 
 
 @lru_cache(maxsize=65536)
@@ -66,22 +77,26 @@ def _parse_e164(e164: str) -> phonenumbers.PhoneNumber | None:
         return None
 
 
-# E.164 text -> the number phonenumbers.parse gives for it, for each valid number _parse read.
-_VALID_NUMBERS: dict[str, phonenumbers.PhoneNumber] = {}
+# E.164 text -> (the number phonenumbers.parse gives for it, its number_type), for each valid
+# number _parse read.
+_VALID_NUMBERS: dict[str, tuple[phonenumbers.PhoneNumber, int]] = {}
 _VALID_NUMBERS_MAX = 65536  # then it starts again: a bound on memory
 
 
-def _remember(e164: str, number: phonenumbers.PhoneNumber) -> None:
+def _remember(e164: str, number: phonenumbers.PhoneNumber, kind: int) -> None:
     """What phonenumbers.parse(e164) gives, built from a number parsed as written: the same
     country code and national number, without what only the written form had (extension,
     where the country code came from). `test_normalize` holds it to parse_e164 of the text."""
     if len(_VALID_NUMBERS) >= _VALID_NUMBERS_MAX:
         _VALID_NUMBERS.clear()
-    _VALID_NUMBERS[e164] = phonenumbers.PhoneNumber(
-        country_code=number.country_code,
-        national_number=number.national_number,
-        italian_leading_zero=number.italian_leading_zero,
-        number_of_leading_zeros=number.number_of_leading_zeros,
+    _VALID_NUMBERS[e164] = (
+        phonenumbers.PhoneNumber(
+            country_code=number.country_code,
+            national_number=number.national_number,
+            italian_leading_zero=number.italian_leading_zero,
+            number_of_leading_zeros=number.number_of_leading_zeros,
+        ),
+        kind,  # the type depends on the country code and national number alone
     )
 
 
@@ -117,10 +132,14 @@ def _parse(text: str, region: str) -> Phone:
     if number.italian_leading_zero:
         national = "0" * (number.number_of_leading_zeros or 1) + national
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    valid = phonenumbers.is_valid_number(number)
+    # is_valid_number is number_type's test, made the same way (the region the number belongs
+    # to, then its ranges there), against UNKNOWN: one pass gives both. test_normalize holds
+    # `valid` to is_valid_number on every region's example numbers, valid and not.
+    kind = phonenumbers.number_type(number)
+    valid = kind != PhoneNumberType.UNKNOWN
     problem = "" if valid else _invalid_reason(number, region)
     if valid and e164 not in _VALID_NUMBERS:
-        _remember(e164, number)
+        _remember(e164, number, kind)
     return Phone(
         raw=raw,
         e164=e164,
