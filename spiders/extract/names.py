@@ -114,7 +114,7 @@ def candidates(page: Page, street_line: int | None) -> list[Candidate]:
     site_name = page.meta("og:site_name")
     if site_name:
         found.append(Candidate(site_name, "og:site_name"))
-    title = squash(page.root.xpath("string(//title)"))
+    title = squash(page.title)
     found += [Candidate(part, "title") for part in title_parts(title)]
     for h1 in page.root.iter("h1"):
         text = _clean(h1.text_content())

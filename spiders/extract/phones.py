@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 import phonenumbers
+from lxml import etree
 from napaudit.auditor.normalize.text import squash
 from napaudit.spiders.extract.page import Page
 
@@ -143,11 +144,14 @@ def _balanced(raw: str) -> str:
     return raw.strip()
 
 
+_TEL_LINKS = etree.XPath("//a[starts-with(translate(@href, 'TEL', 'tel'), 'tel:')]")
+
+
 def _tel_links(page: Page) -> list[PhoneHit]:
     if page.root is None:
         return []
     hits = []
-    for link in page.root.xpath("//a[starts-with(translate(@href, 'TEL', 'tel'), 'tel:')]"):
+    for link in _TEL_LINKS(page.root):
         shown = squash(link.text_content())
         number = shown if len(re.findall(r"\d", shown)) >= 7 else unquote(link.get("href")[4:])
         if _parses(number):

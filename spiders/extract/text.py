@@ -128,8 +128,7 @@ def shows_no_business(page: Page) -> bool:
     """The page's title or first heading says the page or the listing is gone."""
     if page.root is None:
         return True
-    heading = page.root.xpath("string((//h1)[1])")
-    return any(_GONE.search(squash(text)) for text in (page.root.xpath("string(//title)"), heading))
+    return any(_GONE.search(squash(text)) for text in (page.title, page.first_heading))
 
 
 def text_business(page: Page) -> Business:
