@@ -65,6 +65,7 @@ _CROSS = re.compile(
     r"(?=,|;|$)",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _BOX = re.compile(r"^(?:P\.?\s*O\.?\s*|POST OFFICE\s+)?BOX\s*#?\s*([\w-]+)$", re.IGNORECASE)
 
 _STREET_LABELS = ("StreetNamePreModifier", "StreetName", "StreetNamePostModifier")
@@ -78,7 +79,7 @@ def set_aside(line: str) -> tuple[str, list[str]]:
     """Remove notes in parentheses and cross-street phrases; return (address text, notes)."""
     notes = [m.group(1).strip() for m in _PARENS.finditer(line) if m.group(1).strip()]
     text = _PARENS.sub(" ", line)
-    first_digit = re.search(r"\d", text)
+    first_digit = _DIGIT.search(text)
     start = first_digit.start() if first_digit else 0
     head, tail = text[:start], text[start:]
     for m in _CROSS.finditer(tail):

@@ -73,9 +73,9 @@ def _unit_size(last: list[str]) -> int:
         return 3
     if (b in aw.DESIGNATORS or b == "#") and _unit_id(c):
         return 2
-    if _is_floor(c) and (re.fullmatch(r"\d+(ST|ND|RD|TH)", b) or b == "GROUND"):
+    if _is_floor(c) and (_ORDINAL_DIGITS.fullmatch(b) or b == "GROUND"):
         return 2  # "5th Floor", "Ground Floor"
-    if re.fullmatch(r"#\w+", c):
+    if _NUMBER_SIGN_UNIT.fullmatch(c):
         return 1
     return 0
 
@@ -106,6 +106,9 @@ def _unit_first(tokens: list[str]) -> list[str]:
     return [*rest, *tokens[: size - 1], tokens[size - 1].rstrip(",")]
 
 
+_ORDINAL_DIGITS = re.compile(r"\d+(ST|ND|RD|TH)")
+_NUMBER_SIGN_UNIT = re.compile(r"#\w+")
+_HOUSE_NUMBER = re.compile(r"\d+[A-Z]?")
 _GLUED = re.compile(r"^([A-Za-z]{1,4})\.?-?(\d+[A-Za-z]?,?|[A-Za-z],?)$")
 
 
@@ -188,7 +191,7 @@ def _name_start(tokens: list[str], i: int, out: list[tuple[str, str]]) -> int:
     if not word or i == 0 or i + 2 >= len(tokens):
         return 0
     before, after = aw.clean(tokens[i - 1]), aw.clean(tokens[i + 1])
-    starts_name = re.fullmatch(r"\d+[A-Z]?", before) or before in aw.DIRECTIONALS
+    starts_name = _HOUSE_NUMBER.fullmatch(before) or before in aw.DIRECTIONALS
     other = (aw.DIRECTIONALS, aw.UNITS, aw.SUFFIXES, aw.ORDINAL_WORDS)  # not a saint's name
     if not starts_name or not after.isalpha() or any(after in table for table in other):
         return 0
@@ -273,7 +276,7 @@ def _floor_number(out: list[tuple[str, str]], j: int) -> bool:
     """A floor designator with no number after it, and an ordinal before it read as a street."""
     after = out[j + 1][1] if j + 1 < len(out) else ""
     before, label = out[j - 1] if j > 1 else ("", "")
-    ordinal = re.fullmatch(r"\d+(ST|ND|RD|TH)", aw.clean(before))
+    ordinal = _ORDINAL_DIGITS.fullmatch(aw.clean(before))
     return bool(ordinal) and label == "StreetName" and not after.endswith("Identifier")
 
 

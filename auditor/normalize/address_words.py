@@ -61,6 +61,10 @@ def _cardinals() -> dict[str, int]:
 ORDINAL_WORDS = _ordinals()
 CARDINAL_WORDS = _cardinals()
 _LONGEST = max(len(w.split()) for w in {**ORDINAL_WORDS, **CARDINAL_WORDS})
+_DOCTOR = re.compile(r"^(DR|DOCTOR) ")
+_JUNIOR = re.compile(r" (JR|JUNIOR)$")
+_UNIT_PUNCTUATION = re.compile(r"[#\s\-.,]")
+_ORDINAL_ENDING = re.compile(r"(?<=\d)(ST|ND|RD|TH)$")
 ORDINAL_NUMBER = re.compile(r"^(\d+)(ST|ND|RD|TH|D)?$")
 
 # Route designators: Pub 28 lists "COUNTY ROAD", "STATE ROUTE", "US HIGHWAY"...; these spellings
@@ -142,7 +146,7 @@ def street_name(words: list[str], numbered: bool) -> str:
         return f"{n}{indicator(n)}"
     out = [name_word(w, i + 1 < len(words)) for i, w in enumerate(words)]
     joined = " ".join(out)
-    core = re.sub(r" (JR|JUNIOR)$", "", re.sub(r"^(DR|DOCTOR) ", "", joined))
+    core = _JUNIOR.sub("", _DOCTOR.sub("", joined))
     return _MLK[0] if core in _MLK else joined
 
 
@@ -213,8 +217,8 @@ def pretype(text: str) -> str:
 
 def unit_ident(kind: str, ident: str) -> str:
     """'2nd' on a floor -> '2'; 'Second' -> '2'; '#4-B' -> '4B'."""
-    text = re.sub(r"[#\s\-.,]", "", ident).upper()
+    text = _UNIT_PUNCTUATION.sub("", ident).upper()
     if kind == "FL":
         text = ORDINAL_WORDS.get(text, text)
-        text = re.sub(r"(?<=\d)(ST|ND|RD|TH)$", "", text)  # "2nd Floor" = "Floor 2"
+        text = _ORDINAL_ENDING.sub("", text)  # "2nd Floor" = "Floor 2"
     return text

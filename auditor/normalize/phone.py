@@ -107,6 +107,7 @@ def region_for(country: str) -> str:
     return country if len(country) == 2 else "US"
 
 
+_LETTER = re.compile(r"[a-zA-Z]")
 _PUNCTUATION = re.compile(r"[\s().\-/]+")
 
 
@@ -114,7 +115,7 @@ def normalize_phone(raw: str, country: str = "US") -> Phone:
     # "(415) 555-0187" and "415.555.0187" parse alike: parse once per digit string. Text with
     # letters (vanity numbers, "ext.") is parsed as written.
     text = squash(raw)
-    key = _PUNCTUATION.sub("", text) if not re.search(r"[a-zA-Z]", text) else text
+    key = _PUNCTUATION.sub("", text) if not _LETTER.search(text) else text
     phone = _parse(key, region_for(country))
     return phone if phone.raw == raw else replace(phone, raw=raw)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_NOT_WORD = re.compile(r"[^\w&]+")
 _PUNCT = re.compile(r"[^\w\s&#/-]", re.UNICODE)
 
 
@@ -33,7 +34,7 @@ def words(text: str) -> list[str]:
     """Lower-case words with accents and punctuation removed ('&' kept as its own word)."""
     text = fold_accents(squash(text)).casefold().replace("&", " & ")
     text = text.replace("'", "").replace("\u2019", "")  # Joe's -> joes
-    return re.sub(r"[^\w&]+", " ", text).split()
+    return _NOT_WORD.sub(" ", text).split()
 
 
 # Words that say nothing about which business a name is: left out of blocking keys, search

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from napaudit.auditor.normalize.text import squash
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 _INDEX = re.compile(r"/(index|default|home)\.(html?|php|aspx?|jsp|cfm)$|/home/?$", re.I)
 _TRACKING = re.compile(r"^(utm_\w+|gclid|fbclid|msclkid|mc_cid|mc_eid|yclid|_ga|ref|y_source)$")
 # Hosts that are a profile on someone else's site, not the business's own website.
@@ -43,7 +44,7 @@ def normalize_website(raw: str) -> Website:
     if not text:
         return Website(raw=raw, problem="empty")
     rewrites = []
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
+    if not _SCHEME.match(text):
         text = "http://" + text.lstrip("/")
     else:
         rewrites.append("scheme")
