@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 
 import phonenumbers
@@ -13,6 +14,7 @@ from napaudit.auditor.normalize.address import normalize_address, parse_line
 from napaudit.auditor.normalize.name import normalize_name
 from napaudit.auditor.normalize.phone import normalize_phone, number_kind, parse_e164
 from napaudit.auditor.normalize.place import city_key, city_standing, normalize_state, normalize_zip
+from napaudit.auditor.normalize.text import fold_accents
 from napaudit.auditor.normalize.website import normalize_website
 
 
@@ -354,3 +356,17 @@ def test_street_parts_agree_with_usaddress_held_out_labels():
     print(f"usaddress held-out labels: {agree}/{checked} number+suffix agree")
     assert checked >= 50
     assert agree / checked >= 0.9  # measured 2026-11-24: see README
+
+
+def test_fold_accents_strips_marks_and_leaves_plain_text_as_it_is():
+    """Every ASCII character is its own fold (the plain-text path skips NFKD); accented
+    letters lose their marks, and a compatibility form is decomposed."""
+
+    def by_nfkd(text):
+        decomposed = unicodedata.normalize("NFKD", text)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+    plain = "".join(map(chr, range(128)))
+    assert fold_accents(plain) == plain == by_nfkd(plain)
+    assert fold_accents("Café Zoë, Ångström") == "Cafe Zoe, Angstrom"
+    assert fold_accents("ﬁne Crème") == "fine Creme"

@@ -26,6 +26,8 @@ def trivial(text: object) -> str:
 
 def fold_accents(text: str) -> str:
     """'Café Zoë' -> 'Cafe Zoe'."""
+    if text.isascii():  # no ASCII character decomposes or combines
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
