@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser pdf wheel test demo lint bench clean
+.PHONY: install browser pdf wheel test demo lint bench bench-tools clean
 
 install: $(STAMP)
 
@@ -50,6 +50,14 @@ bench: install
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/extract.py
+
+# Debian's valgrind, for bench/instructions.py (instructions counted, not timed). Installed when
+# missing and this user can (root with apt-get).
+bench-tools:
+	@if command -v valgrind >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; \
+	else echo "valgrind missing and not installable here: bench/instructions.py cannot run"; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis napaudit-report
