@@ -65,14 +65,17 @@ def normalize_website(raw: str) -> Website:
     if path.endswith("/"):
         path = path.rstrip("/")
         rewrites.append("trailing slash")
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    kept = sorted((k, v) for k, v in params if not _TRACKING.match(k.lower()))
-    if len(kept) != len(params):
-        rewrites.append("tracking parameters")
+    query = ""
+    if parts.query:  # most addresses have none: nothing to parse, sort or encode
+        params = parse_qsl(parts.query, keep_blank_values=True)
+        kept = sorted((k, v) for k, v in params if not _TRACKING.match(k.lower()))
+        if len(kept) != len(params):
+            rewrites.append("tracking parameters")
+        query = urlencode(kept)
     return Website(
         raw=raw,
         host=host.lower(),
         path=path,
-        query=urlencode(kept),
+        query=query,
         rewrites=tuple(rewrites),
     )
