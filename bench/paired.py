@@ -18,7 +18,8 @@ over the rounds, of this checkout's time divided by the earlier revision's (belo
 
 Each round still varies by several percent: `--rev HEAD` (the same code on both sides) gave a
 median of 0.999 over 4 rounds, 0.903-1.089 (2026-12-03). Use 6 rounds or more, and read a
-median within a few percent of 1 as no difference.
+median within a few percent of 1 as no difference. For a smaller change, bench/instructions.py
+counts the instructions a page and a listing cost instead of timing them.
 
 The earlier revision is checked out with `git worktree` and installed with `pip install
 --no-deps --target` into a temporary folder, both removed at the end. It must take the same
