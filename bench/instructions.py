@@ -87,19 +87,24 @@ cli(["compare", *sys.argv[1:]], standalone_mode=False)
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
+class Failed(Exception):
+    """A run under valgrind that ended badly: the message says which build and why."""
+
+
 def count(code: str, args: list[str], base: Path | None, cwd: Path) -> int:
     """Instructions the Python process running `code` executes, under cachegrind."""
     env = paired.environment(base)
     env["PYTHONHASHSEED"] = "0"  # set and dict orders, and so the work, the same every run
-    done = subprocess.run(
+    run = paired.started(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          sys.executable, "-c", code, *args],
-        capture_output=True, text=True, env=env, cwd=cwd,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd,
     )  # fmt: skip
-    found = _REFS.search(done.stderr)
-    if done.returncode != 0 or not found:
+    _, err = run.communicate()
+    found = _REFS.search(err)
+    if run.returncode != 0 or not found:
         who = "the earlier revision" if base else "this checkout"
-        sys.exit(f"{who} failed under valgrind:\n{done.stderr[-3000:]}")
+        raise Failed(f"{who} failed under valgrind:\n{err[-3000:]}")
     return int(found.group(1).replace(",", ""))
 
 
@@ -166,7 +171,12 @@ def main() -> None:
         cores = max(1, len(os.sched_getaffinity(0)))
         print(f"{len(runs)} runs under valgrind, {min(cores, len(runs))} at a time...", flush=True)
         with ThreadPoolExecutor(max_workers=cores) as pool:
-            counts = list(pool.map(lambda job: count(*job[3:]), runs))
+            try:
+                counts = list(pool.map(lambda job: count(*job[3:]), runs))
+            except Failed as failure:  # end the runs beside it rather than wait minutes for them
+                pool.shutdown(wait=False, cancel_futures=True)
+                paired.end_started()
+                sys.exit(str(failure))
         results = {job[:3]: n for job, n in zip(runs, counts, strict=True)}
     for w in what:
         warm, counted, unit = WORKLOADS[w]

@@ -51,7 +51,8 @@ _STARTED: list[subprocess.Popen] = []  # ended at exit, so that a failed round l
 
 
 @atexit.register
-def _end_started() -> None:
+def end_started() -> None:
+    """Kill every process `started` began that is still running."""
     for process in _STARTED:
         if process.poll() is None:
             process.kill()
