@@ -17,8 +17,9 @@ the difference over N is what one more unit costs.
   stored for it (`spiders.pagework.read_page`, `page_rows`). The pages are generated before
   either count starts, so making them is not counted.
 - listing: `napaudit compare` of bench/compare.py's listings against 500 businesses, serial
-  (below 5,000 listings compare judges in its own process): reading, normalizing, identifying,
-  judging, writing JSON Lines and storing in SQLite.
+  (below `PARALLEL_FROM`, 5,000, compare judges in its own process; checked at the start, as
+  cachegrind counts no forked worker): reading, normalizing, identifying, judging, writing JSON
+  Lines and storing in SQLite.
 
 An instruction count is not a time: a cache miss or a mispredicted branch costs more than an
 instruction. For the interpreter's work, which most of napaudit's is, it follows the time
@@ -155,6 +156,11 @@ def main() -> None:
         print(f"--what: {', '.join(unknown) or 'nothing'} unknown; choose from "
               f"{', '.join(WORKLOADS)}", file=sys.stderr)  # fmt: skip
         sys.exit(2)
+    from napaudit.auditor.audit import PARALLEL_FROM
+
+    warm, counted, _ = WORKLOADS["listing"]
+    if "listing" in what and warm + counted >= PARALLEL_FROM:  # cachegrind counts no child
+        sys.exit(f"the listing workload needs fewer than {PARALLEL_FROM} listings to run serially")
     if shutil.which("valgrind") is None:
         print("valgrind is not installed: `make bench-tools` installs it (Debian's valgrind)",
               file=sys.stderr)  # fmt: skip
