@@ -26,6 +26,12 @@ DOWNLOAD_DELAY = 1.0
 # (spiders.downloader, tests/test_politeness.py). Where it cannot be used (another DOWNLOADER,
 # a Scrapy without its parts), a crawl runs with at least 1 ms of delay instead (spiders.crawl).
 DOWNLOADER = "napaudit.spiders.downloader.CountingDownloader"
+# Scrapy's HTTP/1.1 handler, whose close no longer logs a traceback when the event loop was held
+# up as the crawl ended (spiders.handlers).
+DOWNLOAD_HANDLERS = {
+    "http": "napaudit.spiders.handlers.Http11Handler",
+    "https": "napaudit.spiders.handlers.Http11Handler",
+}
 # The least delay a crawl runs with, whatever is asked (--delay 0 included).
 MIN_DOWNLOAD_DELAY = 0.0
 AUTOTHROTTLE_ENABLED = True
