@@ -56,6 +56,9 @@ def compare_records(
     this one (0: judge here); by default as many as the cores free now (`free_cores`), when
     there are two or more and PARALLEL_FROM listings or more.
     """
+    # The cores' idleness is read over the businesses' normalizing (this process's own time
+    # given back) rather than over a pause of its own.
+    watched = cpu_snapshot() if workers is None and len(listings) >= PARALLEL_FROM else None
     canon = [normalize_record(b) for b in businesses]
     by_id = {n.record.id: n for n in canon}
     problems = [
@@ -66,27 +69,30 @@ def compare_records(
     ]  # fmt: skip
     usable = [rec for rec in listings if rec.business_id is None or rec.business_id in by_id]
     if workers is None:
-        free = free_cores() if len(usable) >= PARALLEL_FROM else 0
+        free = free_cores(since=watched) if len(usable) >= PARALLEL_FROM else 0
         workers = free if free > 1 else 0
     return canon, _results(canon, by_id, usable, workers, encode), problems
 
 
-def free_cores(interval: float = 0.2) -> int:
-    """How many of the cores this process may use are idle now (read from /proc/stat over
-    `interval` seconds; where there is none, from the load average). Forked workers on cores
-    that other jobs keep busy cost more than they save (issue 15: 2.5x slower than judging
-    here)."""
+def free_cores(interval: float = 0.2, since: tuple | None = None) -> int:
+    """How many of the cores this process may use are idle now, counting the one this process
+    works on (read from /proc/stat over `interval` seconds at least, from `since`, a
+    `cpu_snapshot`, when given, with this process's own CPU time in that span counted as idle;
+    where there is no /proc/stat, from the load average). Forked workers on cores that other
+    jobs keep busy cost more than they save (issue 15: 2.5x slower than judging here)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = cores or 1
     try:
-        before = _cpu_times()
-        time.sleep(interval)
-        after = _cpu_times()
-        spent = [a - b for a, b in zip(after, before, strict=True)]  # user, nice, system, idle...
+        before = since or cpu_snapshot()
+        if before is None:
+            raise OSError("no /proc/stat")
+        time.sleep(max(0.0, before[2] + interval - time.monotonic()))
+        after = cpu_snapshot()
+        spent = [a - b for a, b in zip(after[0], before[0], strict=True)]  # user, nice, system...
         idle = (spent[3] + spent[4]) / (sum(spent) or 1)  # idle and iowait
-        total = os.cpu_count() or cores
-        free = idle * total
-    except (OSError, ValueError, IndexError):  # no /proc (macOS)
+        own = (after[1] - before[1]) / max(after[2] - before[2], 1e-9)  # in cores
+        free = idle * (os.cpu_count() or cores) + own
+    except (OSError, ValueError, IndexError, TypeError):  # no /proc (macOS)
         try:
             free = (os.cpu_count() or cores) - os.getloadavg()[0]
         except (OSError, AttributeError):  # no load average either
@@ -94,9 +100,15 @@ def free_cores(interval: float = 0.2) -> int:
     return max(0, min(cores, int(free + 0.5)))
 
 
-def _cpu_times() -> list[int]:
-    with open("/proc/stat") as f:
-        return [int(x) for x in f.readline().split()[1:]]
+def cpu_snapshot() -> tuple[list[int], float, float] | None:
+    """(the machine's CPU times from /proc/stat, this process's CPU seconds, the monotonic
+    clock), or None where there is no /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            machine = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return machine, time.process_time(), time.monotonic()
 
 
 def _results(canon, by_id, listings: list[Record], workers: int, encode) -> Iterator:

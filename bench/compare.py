@@ -165,7 +165,7 @@ import napaudit.auditor.audit as audit
 from napaudit.cli import cli
 free = []  # the idle cores compare saw, hence its workers (serial below two)
 measure_free = audit.free_cores
-audit.free_cores = lambda *args: free.append(measure_free(*args)) or free[-1]
+audit.free_cores = lambda *args, **kwargs: free.append(measure_free(*args, **kwargs)) or free[-1]
 start, cpu = time.perf_counter(), time.process_time()
 cli(["compare", *sys.argv[1:]], standalone_mode=False)
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 from napaudit.auditor import config
+from napaudit.auditor.normalize.place import CACHE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared/realdata beside the project, or wherever NAPAUDIT_REALDATA points.
@@ -29,6 +30,12 @@ def realdata(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"real data not present: {path} (see ../shared/realdata/README.md)")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_folder(tmp_path_factory):
+    """napaudit's cache folder (the ZIP table) for this session's commands, not the user's."""
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(autouse=True)

@@ -292,3 +292,19 @@ def test_listings_of_one_business_go_to_one_worker(inputs):
 
 def test_free_cores_is_at_most_the_usable_cores():
     assert 0 <= audit.free_cores(0.05) <= len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize(
+    "machine, own, free",
+    [((100, 0, 0, 100, 0), 1.0, 2),  # this process on one core, the other idle
+     ((200, 0, 0, 0, 0), 1.0, 1),  # another job keeps the other core busy
+     ((100, 0, 100, 0, 0), 0.0, 0),  # this process waited, other jobs kept both busy
+     ((0, 0, 0, 200, 0), 0.0, 2)],  # nothing ran
+)  # fmt: skip
+def test_free_cores_over_work_of_its_own_counts_that_work_as_free(monkeypatch, machine, own, free):
+    """Read over the businesses' normalizing (one second of a 2-core machine here, in jiffies:
+    user, nice, system, idle, iowait), the core this process kept busy is still its to use."""
+    monkeypatch.setattr(audit.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(audit.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(audit, "cpu_snapshot", lambda: (list(machine), own, 1.0))
+    assert audit.free_cores(0.2, since=([0, 0, 0, 0, 0], 0.0, 0.0)) == free

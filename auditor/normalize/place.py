@@ -7,10 +7,16 @@ for 10019). The auditor uses them so "New York City" = "New York" is a data fact
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import marshal
+import os
 import re
+import sys
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
+from typing import NamedTuple
 
 import zipcodes
 from napaudit.auditor.normalize.address import split_zip
@@ -20,8 +26,7 @@ from scourgify.address_constants import CITY_ABBREVIATIONS, STATE_ABBREVIATIONS
 _STATE_CODES = frozenset(STATE_ABBREVIATIONS.values())
 
 
-@dataclass(frozen=True)
-class ZipInfo:
+class ZipInfo(NamedTuple):
     zip: str
     city: str  # USPS preferred name
     state: str
@@ -52,19 +57,78 @@ def normalize_zip(raw: str) -> tuple[str, str]:
     return split_zip(squash(raw))
 
 
+CACHE_ENV = "NAPAUDIT_CACHE_DIR"  # where the ZIP table is kept between runs (tests set it)
+_ZIP_FORMAT = b"napaudit zip table 1\n"
+
+
 @cache
 def _zip_index() -> dict[str, ZipInfo]:
-    # zipcodes.matching() scans its whole list on every call (~200 us); index it once.
-    index = {}
-    for row in zipcodes.list_all():
-        index[row["zip_code"]] = ZipInfo(
-            zip=row["zip_code"],
-            city=row["city"],
-            state=row["state"],
-            acceptable=tuple(row.get("acceptable_cities") or ()),
-            known=tuple(row.get("unacceptable_cities") or ()),
-        )
-    return index
+    """Every ZIP's facts. zipcodes takes ~1.2 s to give them (its data decompressed, then a dict
+    of 14 fields for each of 42,000 ZIPs) and ~0.2 s more to index; the index read back from
+    the user's cache folder takes ~0.2 s. So the first run with a zipcodes version saves it
+    there, and later runs read it; when the folder cannot be read or written, it is built here."""
+    kept = _zip_cache_file()
+    facts = _read_zip_cache(kept) if kept else None
+    if facts is None:
+        facts = {row["zip_code"]: (row["city"], row["state"],
+                                   tuple(row.get("acceptable_cities") or ()),
+                                   tuple(row.get("unacceptable_cities") or ()))
+                 for row in zipcodes.list_all()}  # fmt: skip
+        if kept:
+            _write_zip_cache(kept, facts)
+    return {code: ZipInfo(code, *row) for code, row in facts.items()}
+
+
+def _zip_cache_file() -> Path | None:
+    """The ZIP table's file for the zipcodes installed now and this Python (a hash of zipcodes'
+    version, its data file's size and time, and Python's version in the name: another install
+    is another file)."""
+    try:
+        from importlib.metadata import version
+
+        from platformdirs import user_cache_path
+
+        data = Path(zipcodes._zipcodes.__file__).stat()
+        folder = Path(os.environ.get(CACHE_ENV) or user_cache_path("napaudit", appauthor=False))
+        tag = f"{version('zipcodes')}-{data.st_size}-{data.st_mtime_ns}-{sys.version_info[:2]}"
+    except (AttributeError, OSError, ValueError, ImportError):  # a zipcodes built otherwise
+        return None
+    return folder / f"zips-{hashlib.sha256(tag.encode()).hexdigest()[:16]}.marshal"
+
+
+def _read_zip_cache(path: Path) -> dict | None:
+    """The table saved at `path`, or None when it is missing or not exactly what was written
+    (its SHA-256 follows the header; marshal is never given bytes that fail it)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    start = len(_ZIP_FORMAT) + 32
+    body = data[start:]
+    if (
+        data[: len(_ZIP_FORMAT)] != _ZIP_FORMAT
+        or hashlib.sha256(body).digest() != data[len(_ZIP_FORMAT) : start]
+    ):
+        return None
+    try:
+        facts = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return facts if isinstance(facts, dict) else None
+
+
+def _write_zip_cache(path: Path, facts: dict) -> None:
+    """Save the table for the next run: written beside its name and renamed into place, so a
+    run reading it never sees half a file. A folder that cannot be written: not saved."""
+    body = marshal.dumps(facts)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(_ZIP_FORMAT + hashlib.sha256(body).digest() + body)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 @cache
