@@ -81,17 +81,17 @@ def _zip_index() -> dict[str, ZipInfo]:
 
 def _zip_cache_file() -> Path | None:
     """The ZIP table's file for the zipcodes installed now and this Python (a hash of zipcodes'
-    version, its data file's size and time, and Python's version in the name: another install
+    version, its module file's size and time, and Python's version in the name: another install
     is another file)."""
     try:
         from importlib.metadata import version
 
         from platformdirs import user_cache_path
 
-        data = Path(zipcodes._zipcodes.__file__).stat()
+        data = Path(zipcodes.__file__).stat()  # reinstalled: another time
         folder = Path(os.environ.get(CACHE_ENV) or user_cache_path("napaudit", appauthor=False))
         tag = f"{version('zipcodes')}-{data.st_size}-{data.st_mtime_ns}-{sys.version_info[:2]}"
-    except (AttributeError, OSError, ValueError, ImportError):  # a zipcodes built otherwise
+    except (TypeError, OSError, ValueError, ImportError):  # no metadata, no file: not kept
         return None
     return folder / f"zips-{hashlib.sha256(tag.encode()).hexdigest()[:16]}.marshal"
 
