@@ -26,6 +26,8 @@ DOWNLOAD_DELAY = 1.0
 # (spiders.downloader, tests/test_politeness.py). Where it cannot be used (another DOWNLOADER,
 # a Scrapy without its parts), a crawl runs with at least 1 ms of delay instead (spiders.crawl).
 DOWNLOADER = "napaudit.spiders.downloader.CountingDownloader"
+# Scrapy's in-memory stats, each counted without Scrapy 2.19's per-attribute shim (spiders.stats).
+STATS_CLASS = "napaudit.spiders.stats.CrawlStats"
 # Scrapy's HTTP/1.1 handler, whose close no longer logs a traceback when the event loop was held
 # up as the crawl ended (spiders.handlers).
 DOWNLOAD_HANDLERS = {
