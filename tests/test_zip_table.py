@@ -45,7 +45,9 @@ def test_the_table_read_back_is_zipcodes_own(fresh, tmp_path):
     assert place.city_standing("Hollywood", "90028") == ("acceptable", "Los Angeles")
 
 
-@pytest.mark.parametrize("damage", ["truncated", "a byte changed", "another format", "empty"])
+@pytest.mark.parametrize(
+    "damage", ["truncated", "a byte changed", "another format", "empty", "others may write it"]
+)
 def test_a_damaged_file_is_built_again_from_zipcodes(fresh, tmp_path, damage):
     expected = _from_zipcodes()
     fresh()
@@ -58,11 +60,14 @@ def test_a_damaged_file_is_built_again_from_zipcodes(fresh, tmp_path, damage):
         data = data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :]
     elif damage == "another format":
         data = data.replace(b"table 1", b"table 9", 1)
-    else:
+    elif damage == "empty":
         data = b""
     kept.write_bytes(data)
+    if damage == "others may write it":  # whole, but anyone could have put it there
+        kept.chmod(0o666)
     assert fresh() == expected and len(fresh.asked) == 2
     assert fresh() == expected and len(fresh.asked) == 2  # the file was written again, whole
+    assert kept.stat().st_mode & 0o777 == 0o644
 
 
 def test_a_folder_that_cannot_be_written_still_gives_the_table(fresh, tmp_path, monkeypatch):

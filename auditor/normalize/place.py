@@ -97,10 +97,15 @@ def _zip_cache_file() -> Path | None:
 
 
 def _read_zip_cache(path: Path) -> dict | None:
-    """The table saved at `path`, or None when it is missing or not exactly what was written
-    (its SHA-256 follows the header; marshal is never given bytes that fail it)."""
+    """The table saved at `path`, or None when it is missing, not exactly what was written (its
+    SHA-256 follows the header; marshal is never given bytes that fail it), or not this user's
+    alone to write (a shared $NAPAUDIT_CACHE_DIR: another user could have put it there, and the
+    digest proves only that it is whole)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            if not _own(os.fstat(f.fileno())):
+                return None
+            data = f.read()
     except OSError:
         return None
     start = len(_ZIP_FORMAT) + 32
@@ -117,6 +122,13 @@ def _read_zip_cache(path: Path) -> dict | None:
     return facts if isinstance(facts, dict) else None
 
 
+def _own(st: os.stat_result) -> bool:
+    """Whether a file is this user's and no one else may write it (where there are users)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def _write_zip_cache(path: Path, facts: dict) -> None:
     """Save the table for the next run: written beside its name and renamed into place, so a
     run reading it never sees half a file. A folder that cannot be written: not saved."""
@@ -125,6 +137,7 @@ def _write_zip_cache(path: Path, facts: dict) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(_ZIP_FORMAT + hashlib.sha256(body).digest() + body)
+        os.chmod(partial, 0o644)  # whatever the umask: the user's alone to write (`_own`)
         os.replace(partial, path)
     except OSError:
         with contextlib.suppress(OSError):
