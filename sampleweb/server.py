@@ -15,7 +15,7 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -61,17 +61,30 @@ class SampleWeb:
     most_in_flight: dict[str, int] = field(default_factory=dict)
 
     @contextmanager
-    def answering(self, host: str) -> Iterator[None]:
+    def answering(self, host: str) -> Iterator[Callable[[], None]]:
+        """Count a request in flight on `host`; the handler calls what this yields just before
+        it writes the answer, and the request stops counting then.
+
+        Not after the write: once the last byte is sent the client may take its next request
+        (another connection, another server thread) before this thread gets back to count
+        this one done, and a crawler that kept its limit would be seen one over it."""
         with self._lock:
             now = self.in_flight[host] = self.in_flight.get(host, 0) + 1
             self.most_in_flight[host] = max(self.most_in_flight.get(host, 0), now)
+        counted = [True]
+
+        def done() -> None:
+            with self._lock:
+                if counted[0]:
+                    counted[0] = False
+                    self.in_flight[host] -= 1
+
         try:
             if self.latency:
                 time.sleep(self.latency)
-            yield
+            yield done
         finally:
-            with self._lock:
-                self.in_flight[host] -= 1
+            done()
 
     @classmethod
     def from_manifest(cls, root: Path = SAMPLEWEB, **kwargs) -> SampleWeb:
@@ -149,20 +162,20 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             parts = urlsplit(self.path)
-            with web.answering(self.headers.get("Host", "")):
+            with web.answering(self.headers.get("Host", "")) as done:
                 status, headers, body = web.answer(parts.path, parts.query, dict(self.headers))
-                self.reply(parts, status, headers, body, b"")
+                self.reply(parts, status, headers, body, b"", done)
 
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             parts = urlsplit(self.path)
             sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            with web.answering(self.headers.get("Host", "")):
+            with web.answering(self.headers.get("Host", "")) as done:
                 status, headers, body = web.answer_post(parts.path, parts.query,
                                                         dict(self.headers), sent)  # fmt: skip
-                self.reply(parts, status, headers, body, sent)
+                self.reply(parts, status, headers, body, sent, done)
 
-        def reply(self, parts, status: int, headers: dict, body: bytes | None, sent: bytes
-                  ) -> None:  # fmt: skip
+        def reply(self, parts, status: int, headers: dict, body: bytes | None, sent: bytes,
+                  done: Callable[[], None]) -> None:  # fmt: skip
             path = parts.path
             web.hits.append(Hit(path, self.headers.get("User-Agent", ""), time.time(), status,
                                 self.command, parts.query, dict(self.headers), sent))  # fmt: skip
@@ -170,6 +183,7 @@ def _handler(web: SampleWeb) -> type[BaseHTTPRequestHandler]:
                 time.sleep(web.hang_seconds)
                 self.close_connection = True
                 return
+            done()  # before any byte of the answer leaves (SampleWeb.answering)
             self.send_response(status)
             content_type = "text/plain" if path.endswith(".txt") else "text/html; charset=utf-8"
             self.send_header("Content-Type", headers.pop("Content-Type", content_type))

@@ -12,9 +12,13 @@ the sample web's pages, each answer taking 50 ms so that requests in flight over
 from __future__ import annotations
 
 import csv
+import http.client
 import os
 import subprocess
 import sys
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,3 +72,38 @@ def test_at_most_the_per_site_limit_in_flight_with_robots_obeyed(tmp_path, delay
         f"{web.most_in_flight[host]} requests in flight on {host} at once, "
         f"against a limit of {PER_SITE}"
     )
+
+
+class _HeldUpAfterAnswering(SampleWeb):
+    """A server thread held up after it has written its answer (a busy machine, the GIL)."""
+
+    @contextmanager
+    def answering(self, host: str):
+        with super().answering(host) as done:
+            yield done
+            time.sleep(0.03)
+
+
+def test_the_server_never_counts_a_client_that_keeps_the_limit_over_it():
+    """The count the test above relies on: two clients, each sending its next request on a new
+    connection the moment its answer has arrived, are never seen as three in flight, however
+    long a server thread takes to get back after answering."""
+    web = _HeldUpAfterAnswering.from_manifest(latency=0.01)
+    with serving(web):
+        port = urlsplit(web.base_url).port
+        path = next(p for p, how in web.serve.items() if how == "ok")
+
+        def client() -> None:
+            for _ in range(8):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", path)
+                assert connection.getresponse().read()
+                connection.close()
+
+        threads = [threading.Thread(target=client) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(web.hits) == 16
+    assert web.most_in_flight == {f"127.0.0.1:{port}": 2}
