@@ -84,8 +84,8 @@ def test_a_pool_that_never_answers_ends_the_close_after_its_wait():
 
 
 def test_a_pool_that_answers_ends_the_close_at_once():
-    result = _close(PATH, 0.05, 1.0, 0.0)
-    assert result["errors"] == [] and len(result["ended"]) == 1 and result["ended"][0] < 0.9
+    result = _close(PATH, 0.05, 2.0, 0.0)  # 2 s of wait: a busy machine's pauses stay inside
+    assert result["errors"] == [] and len(result["ended"]) == 1 and result["ended"][0] < 1.5
 
 
 def test_every_crawl_uses_it_for_http_and_https():
