@@ -71,12 +71,13 @@ class SampleWeb:
         with self._lock:
             now = self.in_flight[host] = self.in_flight.get(host, 0) + 1
             self.most_in_flight[host] = max(self.most_in_flight.get(host, 0), now)
-        counted = [True]
+        counted = True
 
         def done() -> None:
+            nonlocal counted
             with self._lock:
-                if counted[0]:
-                    counted[0] = False
+                if counted:
+                    counted = False
                     self.in_flight[host] -= 1
 
         try:

@@ -142,19 +142,16 @@ def _import_handlers_now() -> None:
     `stack()[1]` holds the caller's frame alone and whose `getmodule` reads that frame's module
     name: the same `__module__` (tests/test_crawl_start.py), everything else the real
     module's."""
-    if "napaudit.spiders.handlers" in sys.modules:
-        return
     from scrapy.utils import deprecate
 
-    if getattr(deprecate, "inspect", None) is not inspect:  # a Scrapy that names it otherwise
-        from napaudit.spiders import handlers  # noqa: F401
-
-        return
-    deprecate.inspect = _CallerOnly()
+    swap = getattr(deprecate, "inspect", None) is inspect  # else a Scrapy that names it otherwise
+    if swap:
+        deprecate.inspect = _CallerOnly()
     try:
-        from napaudit.spiders import handlers  # noqa: F401
+        from napaudit.spiders import handlers  # noqa: F401 (imported once: later, nothing runs)
     finally:
-        deprecate.inspect = inspect
+        if swap:
+            deprecate.inspect = inspect
 
 
 class _CallerOnly:

@@ -28,7 +28,8 @@ with warnings.catch_warnings(record=True) as said:
 aliases = {{}}
 for module, name in {ALIASES!r}:
     alias = getattr(importlib.import_module(module), name)
-    aliases[name] = [alias.__module__, alias.__qualname__, issubclass(alias.__bases__[0], object)]
+    base = alias.__bases__[0]
+    aliases[name] = [alias.__module__, alias.__qualname__, base.__module__ + "." + base.__qualname__]
 print(json.dumps({{"aliases": aliases, "whole_stacks": len(whole_stacks),
                   "warnings": [str(w.message) for w in said],
                   "inspect_back": deprecate.inspect is inspect,

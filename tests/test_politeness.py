@@ -93,7 +93,10 @@ def test_the_server_never_counts_a_client_that_keeps_the_limit_over_it():
         port = urlsplit(web.base_url).port
         path = next(p for p, how in web.serve.items() if how == "ok")
 
+        together = threading.Barrier(2)
+
         def client() -> None:
+            together.wait(timeout=10)  # both start at once, so that their requests overlap
             for _ in range(8):
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 connection.request("GET", path)
