@@ -19,7 +19,13 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-FALLBACK_DELAY = 0.001  # seconds: the least delay when spiders.downloader is not in use
+# Seconds: the least delay when spiders.downloader is not in use. Scrapy's own downloader keeps
+# a site's limit only through its delay, and only while the crawl is never held up longer than
+# half the delay (it randomizes it from 0.5 to 1.5 times) just after handing a request over:
+# held up longer, it hands over the next at once, before the last is counted, and so on through
+# the queue. At 1 ms a 3 ms pause let a queue of 16 out at once (tests/test_politeness.py); at
+# this, a pause of 0.125 s would be needed.
+FALLBACK_DELAY = 0.25
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,8 @@ def crawl_settings(options: CrawlOptions, extra: dict | None = None) -> Settings
     floor = settings.getfloat("MIN_DOWNLOAD_DELAY")
     if not (downloader.FITS and settings.get("DOWNLOADER") == downloader.PATH):
         # Scrapy's own downloader sends a site's whole queue at once at no delay; with a delay
-        # it hands over one request per timer, each counted before the next leaves.
+        # it hands over one request per timer, each counted before the next leaves, as long as
+        # the crawl is not held up past the delay meanwhile (FALLBACK_DELAY).
         floor = max(floor, FALLBACK_DELAY)
     if settings.getfloat("DOWNLOAD_DELAY") < floor:  # politeness holds at "no delay" too
         settings.set("DOWNLOAD_DELAY", floor, priority="cmdline")

@@ -10,11 +10,13 @@ made, before the loop asks again; Scrapy's own `_download` adds it once more (a 
 and removes it when the download ends, as before.
 
 Before this, napaudit never ran with less than 1 ms of delay, so that Scrapy handed over one
-request per timer. That held the limit, but each request then cost a timer and a turn of the
-event loop: with bench/crawl.py's runs interleaved, 1 ms of delay against none (2026-12-03, 3
-rounds), the crawl ran 260 pages/s against 292 and its crawling process used 4.49 CPU-s per
-1,000 pages against 3.80. When this downloader cannot be used (a Scrapy without these
-parts, or another DOWNLOADER set), the crawl falls back to that delay (spiders.crawl).
+request per timer. That held the limit (while nothing held the crawl up), but each request
+cost a timer and a turn of the event loop: with bench/crawl.py's runs interleaved, 1 ms of
+delay against none (2026-12-03, 3 rounds), the crawl ran 260 pages/s against 292 and its
+crawling process used 4.49 CPU-s per 1,000 pages against 3.80. When this downloader cannot be
+used (a Scrapy without these parts, or another DOWNLOADER set), the crawl falls back to a
+delay, of 0.25 s at least: 1 ms held the limit only while the crawl was never held up past it
+(spiders.crawl.FALLBACK_DELAY).
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ DOWNLOAD_DELAY = 1.0
 # Scrapy 2.19's counts it only once its task runs, so at no delay a site's whole queue (every
 # request held back while robots.txt was read) left at once, 15 in flight against the 2 above
 # (spiders.downloader, tests/test_politeness.py). Where it cannot be used (another DOWNLOADER,
-# a Scrapy without its parts), a crawl runs with at least 1 ms of delay instead (spiders.crawl).
+# a Scrapy without its parts), a crawl runs with at least 0.25 s of delay instead
+# (spiders.crawl.FALLBACK_DELAY).
 DOWNLOADER = "napaudit.spiders.downloader.CountingDownloader"
 # Scrapy's in-memory stats, each counted without Scrapy 2.19's per-attribute shim (spiders.stats).
 STATS_CLASS = "napaudit.spiders.stats.CrawlStats"
