@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -96,6 +96,22 @@ class History:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @cached_property
+    def _checks(self) -> str:
+        """What holds each check's verdicts as a JSON array (`id`, `verdicts`): the checks
+        table; in a database of an older release, read as it is (no `verdicts` column, a
+        findings table with a row each), a temporary view that gathers them in the same form."""
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(checks)")}
+        if "verdicts" in columns:
+            return "checks"
+        self.conn.execute(
+            "CREATE TEMP VIEW IF NOT EXISTS gathered_verdicts AS SELECT check_id AS id, "
+            "json_group_array(json_array(field, status, canonical, found, reason, severity, "
+            "level)) AS verdicts FROM (SELECT * FROM main.findings ORDER BY check_id, field) "
+            "GROUP BY check_id"
+        )
+        return "gathered_verdicts"
+
     def _rows(self, sql: str, params=()) -> list[sqlite3.Row]:
         cursor = self.conn.cursor()
         cursor.row_factory = sqlite3.Row
@@ -175,18 +191,19 @@ class History:
         return {run_id: dict(by_business) for run_id, by_business in out.items()}
 
     def _findings(self, last: int) -> dict[str, dict[str, Finding]]:
-        rows = self._rows(
-            "SELECT * FROM findings WHERE check_id IN (SELECT check_id FROM run_listings "
-            "WHERE run_id <= ? AND business_id IN "
+        rows = self.conn.execute(
+            f"SELECT id, verdicts FROM {self._checks} WHERE id IN (SELECT check_id FROM "
+            "run_listings WHERE run_id <= ? AND business_id IN "
             "(SELECT business_id FROM run_businesses WHERE run_id = ?))",
             (last, last),
         )
-        out: dict[str, dict[str, Finding]] = defaultdict(dict)
-        for r in rows:
-            out[r["check_id"]][r["field"]] = Finding(
-                r["field"], r["status"], r["canonical"] or "", r["found"] or "",
-                r["reason"] or "", r["severity"] or "none",
-            )  # fmt: skip
+        out: dict[str, dict[str, Finding]] = {}
+        for check_id, text in rows:
+            out[check_id] = {
+                name: Finding(name, status, canonical or "", found or "", reason or "",
+                              severity or "none")
+                for name, status, canonical, found, reason, severity, _ in _verdicts(text)
+            }  # fmt: skip
         return out
 
     def unjudged(self, run_id: int) -> Iterator[tuple[dict, Record]]:
@@ -227,16 +244,17 @@ class History:
 
     def status_counts(self, run_id: int) -> dict[str, int]:
         """How many verdicts of each status the run's checks gave (match, variant, ...)."""
-        rows = self._rows(
-            "SELECT f.status, count(*) FROM run_listings rl JOIN findings f "
-            "ON f.check_id = rl.check_id WHERE rl.run_id = ? GROUP BY f.status",
+        rows = self.conn.execute(
+            f"SELECT c.verdicts FROM run_listings rl JOIN {self._checks} c "
+            "ON c.id = rl.check_id WHERE rl.run_id = ?",
             (run_id,),
         )
-        return {r[0]: r[1] for r in rows}
+        counted = Counter(v[1] for (text,) in rows for v in _verdicts(text))
+        return dict(sorted(counted.items()))  # as GROUP BY gave them
 
     def summary(self, run_id: int) -> list[dict]:
         """Per business of a run: listings checked and not, mismatched and missing fields."""
-        rows = self._rows(SUMMARY, (run_id,))
+        rows = self._rows(SUMMARY.format(checks=self._checks), (run_id,))
         keys = ("business_id", "checked", "not_checked", "mismatch", "missing")
         return [dict(zip(keys, (r[0], *(v or 0 for v in tuple(r)[1:])), strict=True))
                 for r in rows]  # fmt: skip
@@ -251,31 +269,25 @@ class History:
             f"FROM run_listings r {where}",
             params,
         )
-        findings = self._rows(
-            "SELECT r.business_id, r.source, r.listing_key, f.field, f.status, f.reason "
-            f"FROM run_listings r JOIN findings f USING (check_id) {where}",
+        findings = self.conn.execute(
+            f"SELECT r.business_id, r.source, r.listing_key, c.verdicts FROM run_listings r "
+            f"JOIN {self._checks} c ON c.id = r.check_id {where}",
             params,
         )
-        return {tuple(r) for r in listings}, {tuple(r) for r in findings}
+        return {tuple(r) for r in listings}, {
+            (*key, v[0], v[1], v[4]) for *key, text in findings for v in _verdicts(text)
+        }
 
     def verdicts(self, run_id: int) -> Iterator[tuple[str, str, str, dict[str, str]]]:
         """(business, source, outcome, field -> status) for each listing of a run."""
         rows = self.conn.execute(  # plain tuples: an audit scores every row it stored
-            "SELECT rl.business_id, rl.source, rl.listing_key, rl.outcome, f.field, f.status "
-            "FROM run_listings rl LEFT JOIN findings f ON f.check_id = rl.check_id "
+            "SELECT rl.business_id, rl.source, rl.outcome, c.verdicts "
+            f"FROM run_listings rl LEFT JOIN {self._checks} c ON c.id = rl.check_id "
             "WHERE rl.run_id = ? ORDER BY rl.business_id, rl.source, rl.listing_key",
             (run_id,),
         )
-        current, statuses = None, {}
-        for *key, name, status in rows:
-            if key != current:
-                if current is not None:
-                    yield current[0], current[1], current[3], statuses
-                current, statuses = key, {}
-            if name:
-                statuses[name] = status
-        if current is not None:
-            yield current[0], current[1], current[3], statuses
+        for business_id, source, outcome, text in rows:
+            yield business_id, source, outcome, {v[0]: v[1] for v in _verdicts(text) if v[0]}
 
     def latest_problems(self, business_id: str | None = None) -> list[dict]:
         """What is wrong now: the mismatched and missing fields of each business's latest run."""
@@ -295,16 +307,23 @@ SUMMARY = """
 SELECT rb.business_id,
   sum(rl.outcome = 'ok') AS checked,
   sum(rl.outcome IS NOT NULL AND rl.outcome != 'ok') AS not_checked,
-  coalesce(sum((SELECT count(*) FROM findings f
-                WHERE f.check_id = rl.check_id AND f.status = 'mismatch')), 0) AS mismatch,
-  coalesce(sum((SELECT count(*) FROM findings f
-                WHERE f.check_id = rl.check_id AND f.status = 'missing')), 0) AS missing
+  coalesce(sum((SELECT count(*) FROM json_each(c.verdicts) AS v
+                WHERE json_extract(v.value, '$[1]') = 'mismatch')), 0) AS mismatch,
+  coalesce(sum((SELECT count(*) FROM json_each(c.verdicts) AS v
+                WHERE json_extract(v.value, '$[1]') = 'missing')), 0) AS missing
 FROM run_businesses rb
 LEFT JOIN run_listings rl ON rl.run_id = rb.run_id AND rl.business_id = rb.business_id
+LEFT JOIN {checks} c ON c.id = rl.check_id
 WHERE rb.run_id = ?
 GROUP BY rb.business_id
 ORDER BY rb.business_id
 """
+
+
+def _verdicts(text: str | None) -> list[list]:
+    """A check's stored verdicts: [field, status, canonical, found, reason, severity, level]
+    each, in field order."""
+    return json.loads(text) if text else []
 
 
 def _record(row: sqlite3.Row, ident: str) -> Record:

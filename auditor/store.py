@@ -1,15 +1,16 @@
 """The SQLite store (sqlite-utils): every run is kept, and nothing is stored twice.
 
 What a source showed is content, stored once under a hash of itself: `businesses` and `listings`
-hold each distinct version. A check is one listing version judged against one business version,
-with the verdicts it gave: `checks` holds each distinct one, `findings` its verdicts (one per
-field). What a run saw is history: `run_businesses` and `run_listings` say, run by run, which
-versions were seen, how each listing was identified and which check judged it; `run_scores`
-keeps each business's score per run. Running the same input twice adds a run and its history
-rows, and no content row. Re-judging history with better rules (`napaudit rejudge`) adds a run
-whose checks differ where the verdicts differ; the old run keeps its own. In a crawl's run, a
-listing belongs to one business: two that claim it are settled as they are stored
-(`_one_business_a_listing`).
+hold each distinct version. A check is one listing version judged against one business version, with
+the verdicts it gave: `checks` holds each distinct one, its verdicts (one per field) in its
+`verdicts` column as one JSON array, and the `findings` view shows them a row each (a table row each
+was the largest cost of a compare's store: issue 15). What a run saw is history: `run_businesses`
+and `run_listings` say, run by run, which versions were seen, how each listing was identified and
+which check judged it; `run_scores` keeps each business's score per run. Running the same input
+twice adds a run and its history rows, and no content row. Re-judging history with better rules
+(`napaudit rejudge`) adds a run whose checks differ where the verdicts differ; the old run keeps its
+own. In a crawl's run, a listing belongs to one business: two that claim it are settled as they are
+stored (`_one_business_a_listing`).
 
 The schema changes only through the migrations in `auditor/schema.py`. The read side (runs,
 the latest findings, history) is `auditor/history.py`.
@@ -48,9 +49,7 @@ BUSINESS_COLUMNS = ("id", "version", *RAW_FIELDS, "normalized", "uid")
 LISTING_COLUMNS = ("source", "listing_key", "version", "url", "business_id", *RAW_FIELDS,
                    "normalized", "uid")  # fmt: skip
 CHECK_COLUMNS = ("id", "listing", "business", "source", "listing_key", "business_id",
-                 "judged_at")  # fmt: skip
-FINDING_COLUMNS = ("check_id", "field", "status", "canonical", "found", "reason", "severity",
-                   "level")  # fmt: skip
+                 "verdicts", "judged_at")  # fmt: skip
 RUN_LISTING_COLUMNS = ("run_id", "source", "listing_key", "version", "url", "business_id",
                        "business_version", "check_id", "linked_by", "match_score", "evidence",
                        "outcome", "outcome_reason", "fetched_at")  # fmt: skip
@@ -82,10 +81,17 @@ def content_version(record: Record, *more: str) -> str:
     return version_of((*values, *later, *more))
 
 
-def check_version(listing_uid: str, business_uid: str, verdicts: list[Verdict]) -> str:
-    """A check is its listing, its business and the verdicts they gave: judged again with the
-    same rules it is the same check; with rules that decide otherwise, a new one."""
-    return version_of((listing_uid, business_uid, *map(_json_strings, verdicts)))
+def checked(listing_uid: str, business_uid: str, verdicts: list[Verdict]) -> tuple[str, str]:
+    """A check's id and its verdicts as its `verdicts` column stores them.
+
+    A check is its listing, its business and the verdicts they gave: judged again with the same
+    rules it is the same check (the same id); with rules that decide otherwise, a new one. The
+    column is a JSON array of each verdict's values in Verdict's order, the fields in
+    alphabetical order (the order the findings table's key gave them before)."""
+    texts = list(map(_json_strings, verdicts))
+    by_field = sorted(zip([v[0] for v in verdicts], texts, strict=True))
+    stored = "[" + ", ".join(text for _, text in by_field) + "]"
+    return version_of((listing_uid, business_uid, *texts)), stored
 
 
 def _json_strings(values: tuple) -> str:
@@ -229,7 +235,7 @@ class Store:
                     moved = _also_shown(listing, seen)
                 else:
                     winner, won = kept.get(entry) or kept[next(iter(kept))]
-                    moved = (None, None, [], _not_theirs(seen, winner, won))
+                    moved = (None, None, _not_theirs(seen, winner, won))
                 for i in where:  # in this batch: stored as its own instead
                     out[i] = moved
                 if not where:  # stored: moved to its own key; the key's new row replaces it
@@ -255,25 +261,23 @@ class Store:
             seen, listing = row[: len(RUN_LISTING_COLUMNS) - 1], row[len(RUN_LISTING_COLUMNS) - 1 :]
             listing = listing if listing[0] is not None else None
             claims.setdefault((seen[0], seen[1]), {})[seen[_BUSINESS]] = (listing, seen, [])
-        for i, (listing, _, _, seen) in enumerate(rows):
+        for i, (listing, _, seen) in enumerate(rows):
             by_business = claims.setdefault((seen[0], seen[1]), {})
             *_, before = by_business.get(seen[_BUSINESS]) or (None, None, [])
             by_business[seen[_BUSINESS]] = (listing, seen, [*before, i])
         return claims
 
     def _save_rows(self, run_id: int, rows: list[ResultRows]) -> None:
-        listings, history, checks, findings = [], [], [], []
+        listings, history, checks = [], [], []
         stamp = now()
-        for listing, check, verdicts, seen in rows:
+        for listing, check, seen in rows:
             if listing is not None:
                 listings.append(listing)
             if check is not None:
                 checks.append((*check, stamp))
-                findings.extend(verdicts)
             history.append((run_id, *seen))
         insert(self.db, "listings", LISTING_COLUMNS, listings)
         insert(self.db, "checks", CHECK_COLUMNS, checks)
-        insert(self.db, "findings", FINDING_COLUMNS, findings)
         insert(self.db, "run_listings", RUN_LISTING_COLUMNS, history, replace=True)
 
     def copy_history(self, from_run: int, to_run: int) -> None:
@@ -295,23 +299,21 @@ class Store:
     def save_judged(self, run_id: int, judged: list[tuple[dict, Result]]) -> None:
         """Checks and findings for listings a run stored unjudged (a crawl, a re-judgement):
         `judged` pairs each run_listings row (as history.unjudged gives it) with its Result."""
-        checks, findings, updates = [], [], []
+        checks, updates = [], []
         stamp = now()
         for row, r in judged:
             business_id = r.business.record.id if r.business else None
             check_id = None
             if business_id:
                 buid = business_uid(business_id, row["business_version"] or "")
-                check_id = check_version(row["uid"], buid, r.verdicts)
+                check_id, verdicts = checked(row["uid"], buid, r.verdicts)
                 checks.append((check_id, row["uid"], buid, row["source"], row["listing_key"],
-                               business_id, stamp))  # fmt: skip
-                findings.extend((check_id, *v) for v in r.verdicts)
+                               business_id, verdicts, stamp))  # fmt: skip
             score, evidence = (r.match.score, _json(r.match.evidence)) if r.match else (None, None)
             updates.append((check_id, business_id, r.linked_by, score, evidence, run_id,
                             row["source"], row["listing_key"]))  # fmt: skip
         with self.db.atomic():
             insert(self.db, "checks", CHECK_COLUMNS, checks)
-            insert(self.db, "findings", FINDING_COLUMNS, findings)
             self.db.conn.executemany(
                 "UPDATE run_listings SET check_id = ?, business_id = coalesce(?, business_id), "
                 "linked_by = ?, match_score = ?, evidence = ? "
@@ -324,9 +326,9 @@ class Store:
 
 
 # What storing one result writes: its listings row (None when not checked), its checks row
-# without the time (None when not judged), its findings rows, and its run_listings row without
+# without the time (None when not judged; its verdicts in it), and its run_listings row without
 # the run id. Plain tuples: cheap to build where the result was judged and to send from there.
-ResultRows = tuple[tuple | None, tuple | None, list[tuple], tuple]
+ResultRows = tuple[tuple | None, tuple | None, tuple]
 
 
 def result_rows(r: Result, business_version: str | None) -> ResultRows:
@@ -335,7 +337,6 @@ def result_rows(r: Result, business_version: str | None) -> ResultRows:
     business_id = r.business.record.id if r.business else rec.business_id
     score, evidence = (r.match.score, _json(r.match.evidence)) if r.match else (None, None)
     version = check_id = listing = check = None
-    findings: list[tuple] = []
     if r.outcome == "ok":  # a page not checked shows nothing to store but why
         version = content_version(rec, rec.url, rec.business_id or "")
         uid = listing_uid(rec.source, rec.id, version)
@@ -343,13 +344,12 @@ def result_rows(r: Result, business_version: str | None) -> ResultRows:
         listing = (rec.source, rec.id, version, rec.url, rec.business_id, *raw, r.normalized, uid)
         if r.judged and business_id:
             buid = business_uid(business_id, business_version or "")
-            check_id = check_version(uid, buid, r.verdicts)
-            check = (check_id, uid, buid, rec.source, rec.id, business_id)
-            findings = [(check_id, *v) for v in r.verdicts]
+            check_id, verdicts = checked(uid, buid, r.verdicts)
+            check = (check_id, uid, buid, rec.source, rec.id, business_id, verdicts)
     seen = (rec.source, rec.id, version, rec.url, business_id, business_version, check_id,
             r.linked_by, score, evidence, r.outcome, r.outcome_reason or None,
             r.fetched_at or None)  # fmt: skip
-    return listing, check, findings, seen
+    return listing, check, seen
 
 
 def _claim_rank(business_id: str, seen: tuple) -> tuple:
@@ -366,7 +366,7 @@ def _also_shown(listing: tuple, seen: tuple) -> ResultRows:
     source, key, version, *_ = listing
     own = f"{key}#{seen[_BUSINESS]}"
     listing = (source, own, *listing[2:-1], listing_uid(source, own, version))
-    return listing, None, [], (source, own, *seen[2:_CHECK], None, *seen[_CHECK + 1 :])
+    return listing, None, (source, own, *seen[2:_CHECK], None, *seen[_CHECK + 1 :])
 
 
 def _not_theirs(seen: tuple, winner: str, won: tuple) -> tuple:

@@ -57,9 +57,10 @@ def test_datasette_follows_a_finding_to_its_listing_and_business(demo_db):
     findings = _get(ds, f"/{name}/findings.json?status=mismatch&field=phone&_labels=on"
                         "&_shape=array")  # fmt: skip
     assert findings, "the demo plants wrong phones"
-    check = findings[0]["check_id"]
-    assert isinstance(check, dict), "findings.check_id links to checks (a foreign key)"
-    row = _get(ds, f"/{name}/checks.json?id={check['value']}&_labels=on&_shape=array")[0]
+    # findings is a view of the checks' verdicts: its check_id names the check, whose row
+    # links (foreign keys) to the listing and the business it judged
+    row = _get(ds, f"/{name}/checks.json?id={findings[0]['check_id']}&_labels=on"
+                   "&_shape=array")[0]  # fmt: skip
     listing = _get(ds, f"/{name}/listings.json?uid={row['listing']['value']}&_shape=array")[0]
     business = _get(ds, f"/{name}/businesses.json?uid={row['business']['value']}&_shape=array")[0]
     assert listing["phone"] == findings[0]["found"]
@@ -131,6 +132,62 @@ def test_a_previous_release_database_upgrades_in_place_with_its_history(runner, 
     report = runner.invoke(cli, ["report", "--db", str(db), "--run", "1", "--out",
                                  str(tmp_path / "r")])  # fmt: skip
     assert report.exit_code == 0, report.output
+
+
+def _read_back(history: History) -> dict:
+    """What History gives of runs 1 and 2's verdicts (its listings need a current database)."""
+    return {run: (history.summary(run), history.status_counts(run), list(history.verdicts(run)),
+                  history.stored(run)) for run in (1, 2)}  # fmt: skip
+
+
+def test_the_verdicts_read_the_same_after_they_move_into_their_checks(runner, tmp_path):
+    """Since issue 15 a check's verdicts are one JSON array in its row and `findings` is a view
+    of them. An older release's findings rows move into their checks on upgrade; read before
+    (as the older file is, without upgrading it) and after, every verdict is the same."""
+    db = tmp_path / "old.db"
+    shutil.copyfile(OLD_RELEASE, db)
+    con = sqlite3.connect(db)
+    # a finding whose check was never stored: kept, with a check row of its own
+    con.execute("insert into findings values ('no-such-check', 'phone', 'mismatch', "
+                "'(714) 555-0100', '(714) 555-0199', 'differs', 'high', 'differs')")  # fmt: skip
+    con.commit()
+    rows = "select * from findings order by check_id, field"
+    table = con.execute(rows).fetchall()
+    con.close()
+    assert len(table) > 20
+    with History(db) as old:  # read only: the file stays as the older release wrote it
+        before = _read_back(old)
+    assert before[2][1].get("mismatch") and before[2][2] and before[2][3][1]
+    result = runner.invoke(cli, ["compare", str(REPORT_FIXTURES / "clients.csv"),
+                                 str(REPORT_FIXTURES / "listings-1.csv"), "--db", str(db)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(db)
+    kinds = dict(con.execute("select name, type from sqlite_master where name in "
+                             "('findings', 'checks')").fetchall())  # fmt: skip
+    assert kinds == {"findings": "view", "checks": "table"}
+    ids = sorted({r[0] for r in table})
+    after = con.execute(
+        f"select * from findings where check_id in ({', '.join('?' * len(ids))}) "
+        "order by check_id, field",
+        ids,
+    ).fetchall()
+    checks = dict(con.execute("select source || ' ' || listing_key, check_id from run_listings "
+                              "where run_id = 2 and check_id is not null").fetchall())  # fmt: skip
+    con.close()
+    assert after == table
+    with History(db) as new:
+        assert _read_back(new) == before
+        # each listing's findings in a report: the rows its check had
+        listed = [s for ls in new.listings(2, {2})[2].values() for s in ls if s.findings]
+        # this release's run (3) reads its fields in the order the older runs' came in
+        judged = [s for ls in new.listings(3, {3})[3].values() for s in ls if s.findings]
+    assert judged and all(list(s.findings) == sorted(s.findings) for s in judged + listed)
+    assert len(listed) == len(checks)
+    for s in listed:
+        rows = [r for r in table if r[0] == checks[f"{s.source} {s.key}"]]
+        assert [(*f, r[7]) for f, r in zip(s.findings.values(), rows, strict=True)] == [
+            r[1:] for r in rows
+        ]
 
 
 def test_rejudge_gives_the_same_findings_without_the_network(demo_db, runner, tmp_path):

@@ -285,7 +285,7 @@ def test_a_bot_wall_served_with_200_is_blocked_there_as_in_the_crawl():
     finally:
         worker.close()
     assert outcome == "blocked" and found == []
-    seen = rows[3]  # the run_listings row: its outcome and reason, as a user reads them
+    seen = rows[2]  # the run_listings row: its outcome and reason, as a user reads them
     assert seen[-3:-1] == ("blocked", "a challenge page from Cloudflare ('Just a moment...') "
                                       "instead of the page")  # fmt: skip
     in_crawl = page_rows(normalize_record(record), "v", [], "yelp", "https://example.org/b",
