@@ -254,10 +254,25 @@ class History:
 
     def summary(self, run_id: int) -> list[dict]:
         """Per business of a run: listings checked and not, mismatched and missing fields."""
-        rows = self._rows(SUMMARY.format(checks=self._checks), (run_id,))
-        keys = ("business_id", "checked", "not_checked", "mismatch", "missing")
-        return [dict(zip(keys, (r[0], *(v or 0 for v in tuple(r)[1:])), strict=True))
-                for r in rows]  # fmt: skip
+        rows = self.conn.execute(
+            "SELECT rb.business_id, rl.outcome, c.verdicts FROM run_businesses rb "
+            "LEFT JOIN run_listings rl ON rl.run_id = rb.run_id AND rl.business_id = "
+            f"rb.business_id LEFT JOIN {self._checks} c ON c.id = rl.check_id "
+            "WHERE rb.run_id = ? ORDER BY rb.business_id",
+            (run_id,),
+        )
+        out: dict[str, dict] = {}
+        for business_id, outcome, text in rows:
+            row = out.get(business_id)
+            if row is None:
+                row = out[business_id] = dict(business_id=business_id, checked=0,
+                                              not_checked=0, mismatch=0, missing=0)  # fmt: skip
+            if outcome is not None:
+                row["checked" if outcome == "ok" else "not_checked"] += 1
+            for v in _verdicts(text):
+                if v[1] == "mismatch" or v[1] == "missing":
+                    row[v[1]] += 1
+        return list(out.values())
 
     def stored(self, run_id: int | None = None) -> tuple[set, set]:
         """What a run (default: every run) stored, to compare two runs: its listings
@@ -301,23 +316,6 @@ class History:
             (business_id,),
         )
         return [(r[0], r[1]) for r in rows]
-
-
-SUMMARY = """
-SELECT rb.business_id,
-  sum(rl.outcome = 'ok') AS checked,
-  sum(rl.outcome IS NOT NULL AND rl.outcome != 'ok') AS not_checked,
-  coalesce(sum((SELECT count(*) FROM json_each(c.verdicts) AS v
-                WHERE json_extract(v.value, '$[1]') = 'mismatch')), 0) AS mismatch,
-  coalesce(sum((SELECT count(*) FROM json_each(c.verdicts) AS v
-                WHERE json_extract(v.value, '$[1]') = 'missing')), 0) AS missing
-FROM run_businesses rb
-LEFT JOIN run_listings rl ON rl.run_id = rb.run_id AND rl.business_id = rb.business_id
-LEFT JOIN {checks} c ON c.id = rl.check_id
-WHERE rb.run_id = ?
-GROUP BY rb.business_id
-ORDER BY rb.business_id
-"""
 
 
 def _verdicts(text: str | None) -> list[list]:
