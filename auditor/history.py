@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -320,8 +321,9 @@ class History:
 
 def _verdicts(text: str | None) -> list[list]:
     """A check's stored verdicts: [field, status, canonical, found, reason, severity, level]
-    each, in field order."""
-    return json.loads(text) if text else []
+    each, in field order (as the findings table's key gave them before they moved into the
+    checks, which store them in the order judged)."""
+    return sorted(json.loads(text), key=itemgetter(0)) if text else []
 
 
 def _record(row: sqlite3.Row, ident: str) -> Record:

@@ -86,12 +86,10 @@ def checked(listing_uid: str, business_uid: str, verdicts: list[Verdict]) -> tup
 
     A check is its listing, its business and the verdicts they gave: judged again with the same
     rules it is the same check (the same id); with rules that decide otherwise, a new one. The
-    column is a JSON array of each verdict's values in Verdict's order, the fields in
-    alphabetical order (the order the findings table's key gave them before)."""
+    column is a JSON array of each verdict's values in Verdict's order, the fields in the order
+    judged (the history reads them in field order, as the findings table's key gave them)."""
     texts = list(map(_json_strings, verdicts))
-    by_field = sorted(zip([v[0] for v in verdicts], texts, strict=True))
-    stored = "[" + ", ".join(text for _, text in by_field) + "]"
-    return version_of((listing_uid, business_uid, *texts)), stored
+    return version_of((listing_uid, business_uid, *texts)), "[" + ", ".join(texts) + "]"
 
 
 def _json_strings(values: tuple) -> str:

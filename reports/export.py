@@ -24,6 +24,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from json.encoder import encode_basestring as _string  # what json.dumps writes for a str
 from typing import TextIO
 
 from napaudit.auditor.models import Result
@@ -110,11 +111,37 @@ def encoder(fmt: str) -> Callable[[Result], str]:
 
 
 def _jsonl(r: Result) -> str:
-    return json.dumps(listing_object(r), ensure_ascii=False) + "\n"
+    return listing_json(r) + "\n"
 
 
 def _json(r: Result) -> str:
-    return json.dumps(listing_object(r), ensure_ascii=False)
+    return listing_json(r)
+
+
+def listing_json(r: Result) -> str:
+    """json.dumps(listing_object(r), ensure_ascii=False), the fields written from their strings
+    (compare writes a line a listing: 27 us a line through json.dumps, 15 this way, measured
+    2026-12-03). Whatever is not a string goes through json.dumps."""
+    obj = listing_object(r)
+    fields = obj.pop("fields")
+    after = {k: obj.pop(k) for k in ("evidence", "best_candidate") if k in obj}
+    try:
+        written = ", ".join(
+            f'{_string(v.field)}: {{"status": {_string(v.status)}, "canonical": '
+            f'{_string(v.canonical)}, "found": {_string(v.found)}, "reason": '
+            f'{_string(v.reason)}, "severity": {_string(v.severity)}}}'
+            for v in r.verdicts
+        )
+    except TypeError:  # a value that is not text
+        written = json.dumps(fields, ensure_ascii=False)[1:-1]
+    if len(fields) != len(r.verdicts):  # two verdicts on one field: the last one, as a dict
+        written = json.dumps(fields, ensure_ascii=False)[1:-1]
+    text = json.dumps(obj, ensure_ascii=False)[:-1] + ', "fields": {' + written + "}"
+    if after:
+        text += ", " + json.dumps(after, ensure_ascii=False)[1:]
+    else:
+        text += "}"
+    return text
 
 
 def _csv(r: Result) -> str:

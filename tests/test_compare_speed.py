@@ -23,11 +23,14 @@ import random
 import sqlite3
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from napaudit.auditor import audit
+from napaudit.auditor.identify import Match
+from napaudit.auditor.models import Result, Verdict
 from napaudit.auditor.records import read_records
-from napaudit.reports.export import FORMATS
+from napaudit.reports.export import FORMATS, listing_json, listing_object
 
 from napaudit.cli import run_compare
 
@@ -313,3 +316,31 @@ def test_free_cores_over_work_of_its_own_counts_that_work_as_free(monkeypatch, m
     monkeypatch.setattr(audit.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(audit, "cpu_snapshot", lambda: (list(machine), own, 1.0))
     assert audit.free_cores(0.2, since=([0, 0, 0, 0, 0], 0.0, 0.0)) == free
+
+
+TEXTS = ["plain", 'a "quote" and a \\ backslash', "line\nbreak\ttab\r", "\x00\x1f\x7f control",
+         "café ☕ 𝄞", "\ud800 lone surrogate", "=1+1", "", "\u2028\u2029", None]  # fmt: skip
+
+
+def test_a_json_line_is_the_text_json_dumps_writes():
+    """compare's JSON and JSON Lines write each verdict from its strings, for speed: whatever the
+    strings hold (quotes, control characters, surrogates, a value that is not text, two verdicts
+    on one field), a line is what json.dumps writes of the same object."""
+    rng = random.Random(5)
+    fields = ["name", "address", "city", "phone", "website", "hours"]
+    for i in range(300):
+        verdicts = [Verdict(f, *(rng.choice(TEXTS[:-1]) for _ in range(5)), "level")
+                    for f in rng.sample(fields, rng.randint(0, len(fields)))]  # fmt: skip
+        if i % 10 == 1 and verdicts:
+            verdicts[0] = verdicts[0]._replace(canonical=None)
+        if i % 10 == 2 and verdicts:
+            verdicts.append(verdicts[0]._replace(reason="judged twice"))
+        match = rng.choice([None, Match("b1", 0.93, "b1", ["same phone", rng.choice(TEXTS)]),
+                            Match(None, 0.41, rng.choice(TEXTS), ["only the ZIP"])])  # fmt: skip
+        business = None
+        if match is None or match.business_id:
+            business = SimpleNamespace(record=SimpleNamespace(id=rng.choice(TEXTS)))
+        listing = SimpleNamespace(id=f"l{i}", source=rng.choice(TEXTS), url=rng.choice(TEXTS),
+                                  business_id=rng.choice([None, "b1"]))  # fmt: skip
+        result = Result(listing, "{}", match, business, verdicts)
+        assert listing_json(result) == json.dumps(listing_object(result), ensure_ascii=False)
