@@ -303,7 +303,7 @@ class History:
             (run_id,),
         )
         for business_id, source, outcome, text in rows:
-            yield business_id, source, outcome, {v[0]: v[1] for v in _verdicts(text) if v[0]}
+            yield business_id, source, outcome, {v[0]: v[1] for v in _verdicts(text)}
 
     def latest_problems(self, business_id: str | None = None) -> list[dict]:
         """What is wrong now: the mismatched and missing fields of each business's latest run."""

@@ -187,8 +187,9 @@ def m010_provenance_field(db: sqlite_utils.Database) -> None:
 @migrations()
 def m011_verdicts_in_checks(db: sqlite_utils.Database) -> None:
     """A check's verdicts in one column of its row (a JSON array of [field, status, canonical,
-    found, reason, severity, level], the fields in alphabetical order), and `findings` a view
-    showing them a row each, with the columns the table had. Storing a row a field was the
+    found, reason, severity, level]; the rows moved here in field order, new checks in the order
+    judged, read back sorted by field), and `findings` a view showing them a row each, with the
+    columns the table had. Storing a row a field was the
     largest cost left in a compare's store (issue 15: 700,000 rows for 100,000 listings, 62 % of
     them "identical"). The stored findings move into their checks; a finding whose check has no
     row yet gets one, so that nothing stored is lost."""

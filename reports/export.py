@@ -36,21 +36,33 @@ FORMULA_START = frozenset("=+-@\t\r\n\"'")
 
 
 def listing_object(r: Result) -> dict:
+    return {**_head(r), "fields": _fields(r), **_tail(r)}
+
+
+def _head(r: Result) -> dict:
+    """A listing object's keys before its fields."""
     rec = r.listing
-    obj = {
+    return {
         "listing_id": rec.id,
         "source": rec.source or None,
         "url": rec.url or None,
         "business_id": r.business.record.id if r.business else None,
         "linked_by": r.linked_by,
         "match_score": r.match.score if r.match else None,
-        "fields": {v.field: v.as_dict() for v in r.verdicts},
     }
-    if r.match is not None:
-        obj["evidence"] = r.match.evidence
-        if r.business is None:
-            obj["best_candidate"] = r.match.candidate
-    return obj
+
+
+def _fields(r: Result) -> dict:
+    return {v.field: v.as_dict() for v in r.verdicts}
+
+
+def _tail(r: Result) -> dict:
+    """A listing object's keys after its fields: how it was identified, when it was."""
+    if r.match is None:
+        return {}
+    if r.business is None:
+        return {"evidence": r.match.evidence, "best_candidate": r.match.candidate}
+    return {"evidence": r.match.evidence}
 
 
 def csv_safe(value: object) -> str:
@@ -121,27 +133,30 @@ def _json(r: Result) -> str:
 def listing_json(r: Result) -> str:
     """json.dumps(listing_object(r), ensure_ascii=False), the fields written from their strings
     (compare writes a line a listing: 27 us a line through json.dumps, 15 this way, measured
-    2026-12-03). Whatever is not a string goes through json.dumps."""
-    obj = listing_object(r)
-    fields = obj.pop("fields")
-    after = {k: obj.pop(k) for k in ("evidence", "best_candidate") if k in obj}
+    2026-12-03). Fields that are not all text, or a field judged twice (the dict keeps the last
+    verdict), go through json.dumps."""
+    written = _fields_text(r.verdicts)
+    if written is None:
+        written = json.dumps(_fields(r), ensure_ascii=False)[1:-1]
+    text = json.dumps(_head(r), ensure_ascii=False)[:-1] + ', "fields": {' + written + "}"
+    tail = _tail(r)
+    return text + (", " + json.dumps(tail, ensure_ascii=False)[1:] if tail else "}")
+
+
+def _fields_text(verdicts) -> str | None:
+    """The verdicts as json.dumps writes the fields' object, without its braces; None when one
+    is not text or a field comes twice."""
+    if len({v.field for v in verdicts}) != len(verdicts):
+        return None
     try:
-        written = ", ".join(
+        return ", ".join(
             f'{_string(v.field)}: {{"status": {_string(v.status)}, "canonical": '
             f'{_string(v.canonical)}, "found": {_string(v.found)}, "reason": '
             f'{_string(v.reason)}, "severity": {_string(v.severity)}}}'
-            for v in r.verdicts
+            for v in verdicts
         )
     except TypeError:  # a value that is not text
-        written = json.dumps(fields, ensure_ascii=False)[1:-1]
-    if len(fields) != len(r.verdicts):  # two verdicts on one field: the last one, as a dict
-        written = json.dumps(fields, ensure_ascii=False)[1:-1]
-    text = json.dumps(obj, ensure_ascii=False)[:-1] + ', "fields": {' + written + "}"
-    if after:
-        text += ", " + json.dumps(after, ensure_ascii=False)[1:]
-    else:
-        text += "}"
-    return text
+        return None
 
 
 def _csv(r: Result) -> str:
