@@ -7,6 +7,7 @@ beside the attributes every record has (id, where it was seen, where it was read
 from __future__ import annotations
 
 from dataclasses import dataclass, field, make_dataclass
+from json.encoder import encode_basestring as _string  # what json.dumps writes for a str
 from typing import TYPE_CHECKING, NamedTuple
 
 from napaudit.auditor.fields import FIELDS as DECLARED
@@ -16,7 +17,16 @@ if TYPE_CHECKING:
     from napaudit.auditor.identify import Match
     from napaudit.auditor.normalize.record import Normalized
 
-__all__ = ["JUDGED_NAMES", "Record", "Result", "Severity", "Status", "Verdict"]
+__all__ = [
+    "JUDGED_NAMES",
+    "Record",
+    "Result",
+    "Severity",
+    "Status",
+    "Verdict",
+    "VerdictStrings",
+    "verdict_strings",
+]
 
 # The judged fields, in the order reports show them.
 JUDGED_NAMES = tuple(f.name for f in JUDGED)
@@ -74,6 +84,19 @@ class Verdict(NamedTuple):
             "reason": self.reason,
             "severity": self.severity,
         }
+
+
+VerdictStrings = list[tuple[str, ...]]
+
+
+def verdict_strings(verdicts: list[Verdict]) -> VerdictStrings | None:
+    """Each verdict's values as json.dumps writes each string (quoted, escaped), in Verdict's
+    order; None when a value is not text. Compare's output line and the check's stored column
+    both write them: encoded once for both (~7 verdicts a listing)."""
+    try:
+        return [tuple(map(_string, v)) for v in verdicts]
+    except TypeError:
+        return None
 
 
 @dataclass

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import sqlite_utils
 from napaudit.auditor.fields import FIELDS
-from napaudit.auditor.models import Record, Result, Verdict
+from napaudit.auditor.models import Record, Result, Verdict, VerdictStrings
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.schema import V1_FIELDS, open_db
 
@@ -81,14 +81,19 @@ def content_version(record: Record, *more: str) -> str:
     return version_of((*values, *later, *more))
 
 
-def checked(listing_uid: str, business_uid: str, verdicts: list[Verdict]) -> tuple[str, str]:
+def checked(listing_uid: str, business_uid: str, verdicts: list[Verdict],
+            strings: VerdictStrings | None = None) -> tuple[str, str]:  # fmt: skip
     """A check's id and its verdicts as its `verdicts` column stores them.
 
     A check is its listing, its business and the verdicts they gave: judged again with the same
     rules it is the same check (the same id); with rules that decide otherwise, a new one. The
     column is a JSON array of each verdict's values in Verdict's order, the fields in the order
-    judged (the history reads them in field order, as the findings table's key gave them)."""
-    texts = list(map(_json_strings, verdicts))
+    judged (the history reads them in field order, as the findings table's key gave them).
+    `strings`: the verdicts' values already encoded (`verdict_strings`), if the caller has them."""
+    if strings is None:
+        texts = list(map(_json_strings, verdicts))
+    else:
+        texts = ["[" + ", ".join(values) + "]" for values in strings]
     return version_of((listing_uid, business_uid, *texts)), "[" + ", ".join(texts) + "]"
 
 
@@ -329,8 +334,10 @@ class Store:
 ResultRows = tuple[tuple | None, tuple | None, tuple]
 
 
-def result_rows(r: Result, business_version: str | None) -> ResultRows:
-    """The rows storing `r` writes, its business being at `business_version`."""
+def result_rows(r: Result, business_version: str | None,
+                strings: VerdictStrings | None = None) -> ResultRows:  # fmt: skip
+    """The rows storing `r` writes, its business being at `business_version` (`strings`: its
+    verdicts' values encoded, `verdict_strings`, when the caller has them)."""
     rec = r.listing
     business_id = r.business.record.id if r.business else rec.business_id
     score, evidence = (r.match.score, _json(r.match.evidence)) if r.match else (None, None)
@@ -342,7 +349,7 @@ def result_rows(r: Result, business_version: str | None) -> ResultRows:
         listing = (rec.source, rec.id, version, rec.url, rec.business_id, *raw, r.normalized, uid)
         if r.judged and business_id:
             buid = business_uid(business_id, business_version or "")
-            check_id, verdicts = checked(uid, buid, r.verdicts)
+            check_id, verdicts = checked(uid, buid, r.verdicts, strings)
             check = (check_id, uid, buid, rec.source, rec.id, business_id, verdicts)
     seen = (rec.source, rec.id, version, rec.url, business_id, business_version, check_id,
             r.linked_by, score, evidence, r.outcome, r.outcome_reason or None,

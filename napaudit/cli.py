@@ -12,7 +12,7 @@ import click
 from napaudit.auditor.audit import compare_records
 from napaudit.auditor.catalog import CatalogError, load_catalog
 from napaudit.auditor.config import ConfigError
-from napaudit.auditor.models import Result
+from napaudit.auditor.models import Result, verdict_strings
 from napaudit.auditor.records import InputError, read_records
 from napaudit.auditor.store import content_version, result_rows
 from napaudit.changes_cli import changes
@@ -131,7 +131,8 @@ def _encoder(fmt: str):
                 version = versions[business_id] = content_version(r.business.record)
         statuses = {v.field: v.status for v in r.verdicts}
         counted = (r.linked_by or "unmatched", business_id, r.listing.source, r.outcome, statuses)
-        return text(r), result_rows(r, version), counted
+        strings = verdict_strings(r.verdicts)  # encoded once, for the text and the check
+        return text(r, strings), result_rows(r, version, strings), counted
 
     return encode
 

@@ -24,10 +24,9 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from json.encoder import encode_basestring as _string  # what json.dumps writes for a str
 from typing import TextIO
 
-from napaudit.auditor.models import Result
+from napaudit.auditor.models import Result, VerdictStrings, verdict_strings
 
 FORMATS = ("jsonl", "json", "csv", "text")
 CSV_COLUMNS = ("listing_id", "source", "url", "business_id", "match_score", "field", "status",
@@ -117,25 +116,27 @@ class Writer:
             self.out.write("\n]\n" if self.count else "]\n")
 
 
-def encoder(fmt: str) -> Callable[[Result], str]:
-    """A function giving one result's text in `fmt` (in json: the object, without the comma)."""
+def encoder(fmt: str) -> Callable[..., str]:
+    """A function giving one result's text in `fmt` (in json: the object, without the comma),
+    called with the result and, optionally, its verdicts' strings (`verdict_strings`)."""
     return {"jsonl": _jsonl, "json": _json, "csv": _csv, "text": text_block}[fmt]
 
 
-def _jsonl(r: Result) -> str:
-    return listing_json(r) + "\n"
+def _jsonl(r: Result, strings: VerdictStrings | None = None) -> str:
+    return listing_json(r, strings) + "\n"
 
 
-def _json(r: Result) -> str:
-    return listing_json(r)
+def _json(r: Result, strings: VerdictStrings | None = None) -> str:
+    return listing_json(r, strings)
 
 
-def listing_json(r: Result) -> str:
+def listing_json(r: Result, strings: VerdictStrings | None = None) -> str:
     """json.dumps(listing_object(r), ensure_ascii=False), the fields written from their strings
     (compare writes a line a listing: 27 us a line through json.dumps, 15 this way, measured
     2026-12-03). Fields that are not all text, or a field judged twice (the dict keeps the last
-    verdict), go through json.dumps."""
-    written = _fields_text(r.verdicts)
+    verdict), go through json.dumps. `strings`: the verdicts' values encoded, when the caller
+    has them (compare stores them too)."""
+    written = _fields_text(r.verdicts, strings)
     if written is None:
         written = json.dumps(_fields(r), ensure_ascii=False)[1:-1]
     text = json.dumps(_head(r), ensure_ascii=False)[:-1] + ', "fields": {' + written + "}"
@@ -143,23 +144,21 @@ def listing_json(r: Result) -> str:
     return text + (", " + json.dumps(tail, ensure_ascii=False)[1:] if tail else "}")
 
 
-def _fields_text(verdicts) -> str | None:
+def _fields_text(verdicts, strings: VerdictStrings | None = None) -> str | None:
     """The verdicts as json.dumps writes the fields' object, without its braces; None when one
     is not text or a field comes twice."""
     if len({v.field for v in verdicts}) != len(verdicts):
         return None
-    try:
-        return ", ".join(
-            f'{_string(v.field)}: {{"status": {_string(v.status)}, "canonical": '
-            f'{_string(v.canonical)}, "found": {_string(v.found)}, "reason": '
-            f'{_string(v.reason)}, "severity": {_string(v.severity)}}}'
-            for v in verdicts
-        )
-    except TypeError:  # a value that is not text
-        return None
+    if strings is None and (strings := verdict_strings(verdicts)) is None:
+        return None  # a value that is not text
+    return ", ".join(
+        f'{field}: {{"status": {status}, "canonical": {canonical}, "found": {found}, '
+        f'"reason": {reason}, "severity": {severity}}}'
+        for field, status, canonical, found, reason, severity, _ in strings
+    )
 
 
-def _csv(r: Result) -> str:
+def _csv(r: Result, strings: VerdictStrings | None = None) -> str:
     obj = listing_object(r)
     head = [obj["listing_id"], obj["source"], obj["url"], obj["business_id"], obj["match_score"]]
     if not r.verdicts:
@@ -185,7 +184,7 @@ def _csv_lines(rows) -> str:
     return _CSV_BUFFER.getvalue()
 
 
-def text_block(r: Result) -> str:
+def text_block(r: Result, strings: VerdictStrings | None = None) -> str:
     """A few lines a person reads in a terminal."""
     rec = r.listing
     where = " ".join(p for p in (rec.source, rec.id) if p)

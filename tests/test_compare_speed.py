@@ -28,8 +28,9 @@ from types import SimpleNamespace
 import pytest
 from napaudit.auditor import audit
 from napaudit.auditor.identify import Match
-from napaudit.auditor.models import Result, Verdict
+from napaudit.auditor.models import Result, Verdict, verdict_strings
 from napaudit.auditor.records import read_records
+from napaudit.auditor.store import checked
 from napaudit.reports.export import FORMATS, listing_json, listing_object
 
 from napaudit.cli import run_compare
@@ -343,4 +344,13 @@ def test_a_json_line_is_the_text_json_dumps_writes():
         listing = SimpleNamespace(id=f"l{i}", source=rng.choice(TEXTS), url=rng.choice(TEXTS),
                                   business_id=rng.choice([None, "b1"]))  # fmt: skip
         result = Result(listing, "{}", match, business, verdicts)
-        assert listing_json(result) == json.dumps(listing_object(result), ensure_ascii=False)
+        expected = json.dumps(listing_object(result), ensure_ascii=False)
+        assert listing_json(result) == expected
+        # as compare writes it: the verdicts' strings encoded once, for the line and the check
+        assert listing_json(result, verdict_strings(verdicts)) == expected
+        if any("\ud800" in str(value) for v in verdicts for value in v):
+            continue  # not storable: compare's reading refuses such text (test_input_bounds)
+        check = checked("listing", "business", verdicts, verdict_strings(verdicts))
+        assert check == checked("listing", "business", verdicts)
+        if verdict_strings(verdicts) is not None:
+            assert json.loads(check[1]) == [list(v) for v in verdicts]

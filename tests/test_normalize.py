@@ -108,6 +108,38 @@ def test_validity_and_type_are_phonenumbers_own_for_every_region():
     assert number_kind("+18003569377") == phonenumbers.PhoneNumberType.TOLL_FREE
 
 
+def _plus_one_forms():
+    """Each NANP region's example numbers written with "+1", and the same digits with an area
+    code beginning 0 or 1 (no area code does: "+1 011..." is not "011...", an international
+    call), with and without punctuation."""
+    for region in sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]):
+        for kind in range(11):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            digits = str(number.national_number)
+            for ten in (digits, "0" + digits[1:], "1" + digits[1:], "011" + digits[3:]):
+                yield f"+1 {ten[:3]} {ten[3:6]} {ten[6:]}", region
+                yield f"+1{ten}", region
+                yield f"+1 ({ten[:3]}) {ten[3:6]}-{ten[6:]} ext. 12", region
+
+
+def test_a_plus_one_number_reads_as_its_written_form_reads():
+    """In the NANP, "+1 415 555 0187" is parsed as "4155550187" (once for both): every value of
+    the phone stays what parsing the text as written gives, valid numbers and not."""
+    from dataclasses import replace
+
+    from napaudit.auditor.normalize import phone as phones
+
+    seen = {True: 0, False: 0}
+    for text, region in _plus_one_forms():
+        as_written = phones._PUNCTUATION.sub("", text) if "ext" not in text else text
+        expected = replace(phones._parse.__wrapped__(as_written, region), raw=text)
+        assert normalize_phone(text, region) == expected, (text, region)
+        seen[expected.valid] += 1
+    assert seen[True] > 50 and seen[False] > 50
+
+
 def test_phone_uses_record_country():
     assert normalize_phone("(02) 9374 4000", "AU").e164 == "+61293744000"
     assert normalize_phone("01 53 41 89 00", "FR").e164 == "+33153418900"
