@@ -29,7 +29,7 @@ from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Record, Result, Verdict
 from napaudit.auditor.normalize.place import zip_info
 from napaudit.auditor.normalize.record import Normalized, normalize_record
-from napaudit.auditor.normalize.text import squash
+from napaudit.auditor.normalize.text import squash, unicode_only
 from napaudit.auditor.records import RowProblem
 
 CHUNK = 500  # listings a worker sends back at a time
@@ -256,6 +256,7 @@ def _ranked(business: Normalized, found: list[dict]) -> list[tuple]:
     """rank_candidates, each with its candidate normalized: (score, evidence, values, listing)."""
     scored = []
     for values in found:
+        values = {k: unicode_only(v) for k, v in values.items()}  # a page's text, made storable
         record = Record(id="", business_id=business.record.id,
                         **{f: values.get(f) or "" for f in EXTRACTED})  # fmt: skip
         record.country = record.country or business.record.country

@@ -3,7 +3,8 @@ one object), each decoded on its own from a buffer that holds about one value, w
 
 Bounds (`auditor.reading.Limits`): a value longer than the record cap, nested deeper than the
 depth cap, a string longer than the field cap, or a number with more digits than the number
-cap is an InputError naming the line and the top-level key it is under.
+cap is an InputError naming the line and the top-level key it is under; so is text holding an
+unpaired surrogate (a lone "\\ud800" escape), which no UTF-8 file or database can hold.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from napaudit.auditor.normalize.text import UNPAIRED_SURROGATE as _SURROGATE
 from napaudit.auditor.reading import CHUNK, InputError, Limits, RowProblem, Source
 
 
@@ -40,6 +42,10 @@ def _decoder(limits: Limits) -> json.JSONDecoder:
                             parse_constant=constant)  # fmt: skip
 
 
+def _unpaired(char: str) -> str:
+    return f"text with an unpaired surrogate (\\u{ord(char):04x}), which is not Unicode text"
+
+
 def check_value(value: object, limits: Limits) -> tuple[str, str] | None:
     """What breaks a bound in one decoded value: (its top-level key, the problem)."""
     stack = [(value, 1, "")]
@@ -51,11 +57,16 @@ def check_value(value: object, limits: Limits) -> tuple[str, str] | None:
             for k, v in item.items():
                 if len(k) > limits.field_chars:
                     return key, f"a key of {len(k):,} characters"
+                if not k.isascii() and (odd := _SURROGATE.search(k)):
+                    return key or ascii(k)[1:-1], _unpaired(odd.group())  # printable
                 stack.append((v, depth + 1, key or k))
         elif isinstance(item, list):
             stack.extend((v, depth + 1, key) for v in item)
-        elif isinstance(item, str) and len(item) > limits.field_chars:
-            return key, f"a value of {len(item):,} characters (at most {limits.field_chars:,})"
+        elif isinstance(item, str):
+            if len(item) > limits.field_chars:
+                return key, f"a value of {len(item):,} characters (at most {limits.field_chars:,})"
+            if not item.isascii() and (odd := _SURROGATE.search(item)):
+                return key, _unpaired(odd.group())
         elif isinstance(item, _Number):
             return key, item.problem
     return None

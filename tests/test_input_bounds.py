@@ -185,12 +185,27 @@ def test_quotes_inside_values_are_still_fine(write):
          "c.jsonl, line 1, column 'zip': a number with 41 digits (at most 30)"),
         ("c.jsonl", '{"id": "b1", "name": "A", "zip": NaN}\n',
          "c.jsonl, line 1, column 'zip': NaN is not a number JSON allows"),
+        ("c.json", '[{"id": "b1", "name": "A"},\n {"id": "b2",\n "name": "Caf\\ud800"}]',
+         "c.json, line 3, column 'name': text with an unpaired surrogate (\\ud800), which is "
+         "not Unicode text"),
+        ("c.jsonl", '{"id": "b1", "hours": [["mo", "\\udfff 9-5"]]}\n',
+         "c.jsonl, line 1, column 'hours': text with an unpaired surrogate (\\udfff), which is "
+         "not Unicode text"),
+        ("c.jsonl", '{"id": "b1", "name": "A", "x\\ud83d": "y"}\n',
+         "c.jsonl, line 1, column 'x\\ud83d': text with an unpaired surrogate (\\ud83d), which "
+         "is not Unicode text"),
     ],
 )  # fmt: skip
 def test_json_nesting_and_numbers_are_bounded(write, name, text, expected):
     with pytest.raises(InputError) as err:
         read_records(write(name, text), "canonical")
     assert str(err.value).endswith(expected)
+
+
+def test_a_surrogate_pair_is_the_character_it_escapes(write):
+    text = '{"id": "b1", "name": "Taco \\ud83c\\udf2e Stand"}\n'
+    (record,), _ = read_records(write("c.jsonl", text), "canonical")
+    assert record.name == "Taco \N{TACO} Stand"
 
 
 def test_numbers_a_record_may_hold_are_kept(write):
@@ -208,6 +223,9 @@ def test_numbers_a_record_may_hold_are_kept(write):
         ("l.json", '[{"listing_id": "1", "phone": ' + "1" * 400 + "}]",
          "l.json, line 1, column 'phone': a number with 400 digits (at most 30)"),
         ("l.json", "[" * 50_000, "l.json, line 1: nested deeper than 16 levels"),
+        ("l.jsonl", '{"listing_id": "1", "name": "Blue \\ud800 Fin"}\n',
+         "l.jsonl, line 1, column 'name': text with an unpaired surrogate (\\ud800), which is "
+         "not Unicode text"),
         ("l.csv", 'listing_id,name,phone\nl1,"Acme,555\nl2,Bob,556\n',
          "l.csv, line 2, column 'name': a quoted value opens here and never closes "
          '(an unclosed ")'),

@@ -291,3 +291,38 @@ def test_a_bot_wall_served_with_200_is_blocked_there_as_in_the_crawl():
     in_crawl = page_rows(normalize_record(record), "v", [], "yelp", "https://example.org/b",
                          *from_response(200, wall), "t", "")  # fmt: skip
     assert (outcome, rows) == in_crawl
+
+
+def test_a_page_with_a_lone_surrogate_in_its_json_is_judged_and_stored(tmp_path):
+    """A page's JSON-LD may escape half a surrogate pair ("\\ud800"): no UTF-8 text holds what
+    that decodes to, so hashing or storing it raised and the page was lost. It is read with the
+    replacement character (U+FFFD) in its place, judged and stored like any page; a value from
+    elsewhere (an API's structured hours) is made storable the same way."""
+    from napaudit.auditor.store import Store
+
+    node = ('{"@context": "https://schema.org", "@type": "Restaurant", "name": "Blue \\ud800 Fin",'
+            ' "telephone": "(312) 555-0100", "address": {"@type": "PostalAddress", '
+            '"streetAddress": "1 Main St", "addressLocality": "Chicago", "addressRegion": "IL", '
+            '"postalCode": "60601"}}')  # fmt: skip
+    page = f'<script type="application/ld+json">{node}</script><p>Blue Fin</p>'
+    found, _ = shown_on(page, "https://example.org/blue-fin", None)
+    assert found[0]["name"] == "Blue \ufffd Fin"
+    values = {"name": "Blue Fin", "address": "1 Main St", "city": "Chicago", "state": "IL",
+              "zip": "60601", "phone": "(312) 555-0100"}  # fmt: skip
+    client = read_records_from(values, "b1")
+    business = normalize_record(client)
+    version = content_version(client)
+    api = [{**found[0], "hours": {"Mo\udfff": ["09:00\ud83d", "17:00"]}}]
+    store = Store(tmp_path / "s.db")
+    run_id = store.start_run("audit", {})
+    for key, shown in (("page", found), ("api", api)):
+        outcome, rows = page_rows(business, version, shown, "yelp", f"https://example.org/{key}",
+                                  "ok", "", "2026-12-04", key)  # fmt: skip
+        assert outcome == "ok"
+        store.save_rows(run_id, [rows], [business])
+    with sqlite3.connect(tmp_path / "s.db") as con:
+        stored = dict(con.execute("SELECT listing_key, name || ' ' || hours FROM listings"))
+        verdicts = [v for (v,) in con.execute("SELECT verdicts FROM checks")]
+    assert stored == {"page": "Blue \ufffd Fin ", "api": 'Blue \ufffd Fin {"Mo\ufffd": '
+                      '["09:00\ufffd", "17:00"]}'}  # fmt: skip
+    assert len(verdicts) == 2 and all('"Blue \ufffd Fin"' in v for v in verdicts)

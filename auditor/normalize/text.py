@@ -6,6 +6,9 @@ import re
 import unicodedata
 
 _NOT_WORD = re.compile(r"[^\w&]+")
+# A surrogate code point on its own: what a lone "\ud800" escape in JSON decodes to (a pair
+# decodes to the one character it encodes). No UTF-8 text holds it: hashing or storing it fails.
+UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
 _PUNCT = re.compile(r"[^\w\s&#/-]", re.UNICODE)
 
 
@@ -17,6 +20,21 @@ def squash(text: object) -> str:
     if not text.isascii():  # NFKC changes nothing in ASCII; skipping it halves the cost
         text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
+
+
+def unicode_only(value: object) -> object:
+    """`value` (text, or lists and dicts of it, as a page's structured data holds) with each
+    unpaired surrogate replaced by U+FFFD, the replacement character: what a hostile or broken
+    page's JSON decodes to, made storable. Anything else is returned as it is."""
+    if isinstance(value, str):
+        if value.isascii() or not UNPAIRED_SURROGATE.search(value):
+            return value
+        return UNPAIRED_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {unicode_only(k): unicode_only(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unicode_only(v) for v in value]
+    return value
 
 
 def trivial(text: object) -> str:

@@ -14,8 +14,10 @@ page shows, most trusted method first. How many were left out is the returned li
 
 from __future__ import annotations
 
+from dataclasses import fields
 from itertools import chain
 
+from napaudit.auditor.normalize.text import unicode_only
 from napaudit.spiders.extract import appstate
 from napaudit.spiders.extract.cards import card_businesses
 from napaudit.spiders.extract.links import place_links
@@ -59,6 +61,11 @@ def extract(html: str | bytes, url: str = "", limit: int | None = LIMIT) -> Busi
     if not listing and not _complete(found) and not shows_no_business(page):
         _add_text(found, text_business(page))
     place_links(found, page, listing)
+    for business in found:  # a lone "\ud800" in a page's JSON: U+FFFD, storable and printable
+        for f in fields(business):
+            value = getattr(business, f.name)
+            if (clean := unicode_only(value)) is not value:
+                setattr(business, f.name, clean)
     kept = Businesses(rank(found))
     kept.left_out = left_out
     return kept
