@@ -11,7 +11,6 @@ text and store rows), or else only its normalized values, its match and its verd
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import pickle
@@ -25,6 +24,7 @@ from typing import TypeVar
 
 from napaudit.auditor.fields import EXTRACTED
 from napaudit.auditor.identify import Identifier, Match, score_pair
+from napaudit.auditor.jsontext import json_text
 from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Record, Result, Verdict
 from napaudit.auditor.normalize.place import zip_info
@@ -243,7 +243,7 @@ def _judge(shared: dict, records: Iterable[Record]) -> Iterator[Result]:
             business_id = match.business_id
         business = by_id[business_id] if business_id else None
         verdicts = judge(business, found) if business else []
-        normalized = json.dumps(found.as_dict(), ensure_ascii=False)
+        normalized = json_text(found.as_dict())
         yield Result(rec, normalized, match, business, verdicts)
 
 
@@ -286,7 +286,7 @@ def page_listing(
     # normalized once, when ranked: the values are the same, only the record's name differs
     listing = replace(listing, record=record)
     match = Match(business.record.id, round(score, 3), business.record.id, evidence)
-    normalized = json.dumps(listing.as_dict(), ensure_ascii=False)
+    normalized = json_text(listing.as_dict())
     return Result(listing.record, normalized, match, business, judge(business, listing),
                   fetched_at=fetched_at)  # fmt: skip
 

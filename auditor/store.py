@@ -19,7 +19,6 @@ the latest findings, history) is `auditor/history.py`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import sqlite_utils
 from napaudit.auditor.fields import FIELDS
+from napaudit.auditor.jsontext import json_text
 from napaudit.auditor.models import Record, Result, Verdict, VerdictStrings
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.schema import V1_FIELDS, open_db
@@ -419,7 +419,7 @@ def insert(
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json_text(value)  # json.dumps(value, ensure_ascii=False)
 
 
 def _text(value: object) -> object:

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
+from napaudit.auditor.jsontext import json_text
 from napaudit.auditor.models import Result, VerdictStrings, verdict_strings
 
 FORMATS = ("jsonl", "json", "csv", "text")
@@ -138,10 +138,10 @@ def listing_json(r: Result, strings: VerdictStrings | None = None) -> str:
     has them (compare stores them too)."""
     written = _fields_text(r.verdicts, strings)
     if written is None:
-        written = json.dumps(_fields(r), ensure_ascii=False)[1:-1]
-    text = json.dumps(_head(r), ensure_ascii=False)[:-1] + ', "fields": {' + written + "}"
+        written = json_text(_fields(r))[1:-1]
+    text = json_text(_head(r))[:-1] + ', "fields": {' + written + "}"
     tail = _tail(r)
-    return text + (", " + json.dumps(tail, ensure_ascii=False)[1:] if tail else "}")
+    return text + (", " + json_text(tail)[1:] if tail else "}")
 
 
 def _fields_text(verdicts, strings: VerdictStrings | None = None) -> str | None:

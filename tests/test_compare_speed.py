@@ -20,14 +20,18 @@ import hashlib
 import json
 import os
 import random
+import re
 import sqlite3
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from napaudit.auditor import audit
 from napaudit.auditor.identify import Match
+from napaudit.auditor.jsontext import json_text
 from napaudit.auditor.models import Result, Verdict, verdict_strings
 from napaudit.auditor.records import read_records
 from napaudit.auditor.store import checked
@@ -354,3 +358,32 @@ def test_a_json_line_is_the_text_json_dumps_writes():
         assert check == checked("listing", "business", verdicts)
         if verdict_strings(verdicts) is not None:
             assert json.loads(check[1]) == [list(v) for v in verdicts]
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text() | st.integers() | st.floats() | st.none(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES)
+def test_json_text_is_what_json_dumps_writes(value):
+    """The store's JSON and compare's lines come from json_text, the C encoder called directly:
+    the same text as json.dumps(value, ensure_ascii=False) for any value (NaN, surrogates,
+    non-string keys included)."""
+    assert json_text(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_json_text_refuses_what_json_dumps_refuses():
+    loop: list = []
+    loop.append(loop)
+    for value in (loop, {"x": object()}, {(1, 2): 3}, {"a": {1, 2}}):
+        with pytest.raises((TypeError, ValueError)) as theirs:
+            json.dumps(value, ensure_ascii=False)
+        with pytest.raises(theirs.type, match=re.escape(str(theirs.value))):
+            json_text(value)
+    assert json_text({"after": "a refusal"}) == '{"after": "a refusal"}'  # nothing left over
