@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from napaudit.auditor.audit import compare_records
+from napaudit.auditor.audit import collector_off, compare_records
 from napaudit.auditor.catalog import CatalogError, load_catalog
 from napaudit.auditor.config import ConfigError
 from napaudit.auditor.models import Result, verdict_strings
@@ -71,10 +71,11 @@ def compare(canonical: str, listings: str, fmt: str, out: str, excel: bool, db_p
       napaudit compare clients.csv listings.csv --format text
       napaudit compare clients.csv listings.jsonl --format csv --out findings.csv
     """
-    businesses, listing_records, problems = _read_inputs(canonical, listings)
-    with run_lock(db_path):  # one writer at a time: a running batch is never disturbed
-        run_compare(businesses, listing_records, problems, listings, fmt, out, db_path,
-                    canonical, excel)  # fmt: skip
+    with collector_off():  # from the first record read to the last stored (auditor.audit)
+        businesses, listing_records, problems = _read_inputs(canonical, listings)
+        with run_lock(db_path):  # one writer at a time: a running batch is never disturbed
+            run_compare(businesses, listing_records, problems, listings, fmt, out, db_path,
+                        canonical, excel)  # fmt: skip
 
 
 def _read_inputs(canonical: str, listings: str):
