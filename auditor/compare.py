@@ -7,6 +7,7 @@ when both sides have a value and they differ beyond case and spacing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from napaudit.auditor.compare_address import compare_address  # noqa: F401 - fields reads it here
@@ -105,8 +106,16 @@ def compare_website(c: Normalized, f: Normalized) -> Level:
         return "domain_differs", f"domain '{b.host}' ≠ '{a.host}'"
     if (a.path, a.query) != (b.path, b.query):
         return "page", f"same site, but a different page: '{b.display()}' (yours '{a.display()}')"
-    rewrites = sorted(set(a.rewrites) ^ set(b.rewrites))
-    return "format", "same website: " + (", ".join(rewrites) or "written differently")
+    return "format", _website_format(a.rewrites, b.rewrites)
+
+
+@lru_cache(maxsize=4096)
+def _website_format(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str:
+    """The reason two spellings of one address are the same website: what one rewrote and the
+    other did not (a listing's website is most often its business's, spelled as its source
+    spells every one)."""
+    rewrites = sorted(set(mine) ^ set(theirs))
+    return "same website: " + (", ".join(rewrites) or "written differently")
 
 
 def compare_hours(c: Normalized, f: Normalized) -> Level:
