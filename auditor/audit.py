@@ -286,7 +286,7 @@ def _ranked(business: Normalized, found: list[dict]) -> list[tuple]:
     """rank_candidates, each with its candidate normalized: (score, evidence, values, listing)."""
     scored = []
     for values in found:
-        values = {k: unicode_only(v) for k, v in values.items()}  # a page's text, made storable
+        values = unicode_only(values)  # a page's text, made storable
         record = Record(id="", business_id=business.record.id,
                         **{f: values.get(f) or "" for f in EXTRACTED})  # fmt: skip
         record.country = record.country or business.record.country

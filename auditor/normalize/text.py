@@ -25,15 +25,27 @@ def squash(text: object) -> str:
 def unicode_only(value: object) -> object:
     """`value` (text, or lists and dicts of it, as a page's structured data holds) with each
     unpaired surrogate replaced by U+FFFD, the replacement character: what a hostile or broken
-    page's JSON decodes to, made storable. Anything else is returned as it is."""
+    page's JSON decodes to, made storable. Without one, `value` itself."""
+    return _replaced(value) if _unpaired(value) else value
+
+
+def _unpaired(value: object) -> bool:
     if isinstance(value, str):
-        if value.isascii() or not UNPAIRED_SURROGATE.search(value):
-            return value
+        return not value.isascii() and UNPAIRED_SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_unpaired(k) or _unpaired(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_unpaired, value))
+    return False
+
+
+def _replaced(value: object) -> object:
+    if isinstance(value, str):
         return UNPAIRED_SURROGATE.sub("\ufffd", value)
     if isinstance(value, dict):
-        return {unicode_only(k): unicode_only(v) for k, v in value.items()}
+        return {_replaced(k): _replaced(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [unicode_only(v) for v in value]
+        return [_replaced(v) for v in value]
     return value
 
 

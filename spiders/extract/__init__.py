@@ -62,15 +62,18 @@ def extract(html: str | bytes, url: str = "", limit: int | None = LIMIT) -> Busi
         _add_text(found, text_business(page))
     place_links(found, page, listing)
     for business in found:  # a lone "\ud800" in a page's JSON: U+FFFD, storable and printable
-        for f in fields(business):
-            value = getattr(business, f.name)
-            if (clean := unicode_only(value)) is not value:
-                setattr(business, f.name, clean)
+        for name in _SHOWN_FIELDS:
+            value = getattr(business, name)
+            if value and not (type(value) is str and value.isascii()):
+                if (clean := unicode_only(value)) is not value:
+                    setattr(business, name, clean)
     kept = Businesses(rank(found))
     kept.left_out = left_out
     return kept
 
 
+# What a page showed (`method`, how each field was found, is napaudit's own words).
+_SHOWN_FIELDS = tuple(f.name for f in fields(Business) if f.name != "method")
 _EVERY_FIELD = ("name", "address", "city", "zip", "phone", "website", "hours")
 
 
