@@ -156,9 +156,9 @@ def route(listings: list[Record], by_id: dict[str, Normalized], workers: int) ->
     only, and its caches serve the rest: keyed by the last seven digits of the phone, else the
     street line (the business's own when the listing names it). The keys go to the workers
     most listings first, each to the one with the fewest so far (a hash of the key left them
-    5 % apart on bench/compare.py's input, and the last worker ran on alone); listings with no
-    key are dealt out in turn. When one key still leaves a worker with much more than its
-    share, listings are dealt out in turn instead."""
+    5 % apart on bench/compare.py's input, and the last worker ran on alone); a listing with
+    no key goes to the one with the fewest then. When one key still leaves a worker with much
+    more than its share, listings are dealt out in turn instead."""
     keys = []
     for rec in listings:
         seen = by_id[rec.business_id].record if rec.business_id else rec
