@@ -42,7 +42,7 @@ def _decoder(limits: Limits) -> json.JSONDecoder:
                             parse_constant=constant)  # fmt: skip
 
 
-def _unpaired(char: str) -> str:
+def _surrogate_problem(char: str) -> str:
     return f"text with an unpaired surrogate (\\u{ord(char):04x}), which is not Unicode text"
 
 
@@ -58,7 +58,7 @@ def check_value(value: object, limits: Limits) -> tuple[str, str] | None:
                 if len(k) > limits.field_chars:
                     return key, f"a key of {len(k):,} characters"
                 if not k.isascii() and (odd := _SURROGATE.search(k)):
-                    return key or ascii(k)[1:-1], _unpaired(odd.group())  # printable
+                    return key or ascii(k)[1:-1], _surrogate_problem(odd.group())  # printable
                 stack.append((v, depth + 1, key or k))
         elif isinstance(item, list):
             stack.extend((v, depth + 1, key) for v in item)
@@ -66,7 +66,7 @@ def check_value(value: object, limits: Limits) -> tuple[str, str] | None:
             if len(item) > limits.field_chars:
                 return key, f"a value of {len(item):,} characters (at most {limits.field_chars:,})"
             if not item.isascii() and (odd := _SURROGATE.search(item)):
-                return key, _unpaired(odd.group())
+                return key, _surrogate_problem(odd.group())
         elif isinstance(item, _Number):
             return key, item.problem
     return None
