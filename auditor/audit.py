@@ -48,6 +48,7 @@ T = TypeVar("T")
 def compare_records(
     businesses: list[Record], listings: list[Record], listings_path: str = "",
     workers: int | None = None, encode: Callable[[Result], T] | None = None,
+    canon: list[Normalized] | None = None, since: tuple | None = None,
 ) -> tuple[list[Normalized], Iterator[Result] | Iterator[T], list[RowProblem]]:  # fmt: skip
     """Normalize the businesses, then yield one Result per usable listing, in input order (or,
     given `encode`, what it makes of each Result, made where the listing was judged).
@@ -55,12 +56,17 @@ def compare_records(
     A listing naming a business_id that is not among the businesses is a bad row: it is
     returned as a problem, not judged. `workers` is the number of processes that judge beside
     this one (0: judge here); by default as many as the cores free now (`free_cores`), when
-    there are two or more and PARALLEL_FROM listings or more.
+    there are two or more and PARALLEL_FROM listings or more. `canon`: the businesses already
+    normalized (`normalize_businesses`); `since`: a `cpu_snapshot` taken before the caller's
+    own work on this compare began.
     """
     # The cores' idleness is read over the businesses' normalizing (this process's own time
     # given back) rather than over a pause of its own.
-    watched = cpu_snapshot() if workers is None and len(listings) >= PARALLEL_FROM else None
-    canon = [normalize_record(b) for b in businesses]
+    watched = since
+    if watched is None and workers is None and len(listings) >= PARALLEL_FROM:
+        watched = cpu_snapshot()
+    if canon is None:
+        canon = normalize_businesses(businesses)
     by_id = {n.record.id: n for n in canon}
     problems = [
         RowProblem(listings_path, rec.line, "business_id",
@@ -75,10 +81,15 @@ def compare_records(
     return canon, _results(canon, by_id, usable, workers, encode), problems
 
 
+def normalize_businesses(businesses: list[Record]) -> list[Normalized]:
+    return [normalize_record(b) for b in businesses]
+
+
 def free_cores(interval: float = 0.2, since: tuple | None = None) -> int:
     """How many of the cores this process may use are idle now, counting the one this process
     works on (read from /proc/stat over `interval` seconds at least, from `since`, a
-    `cpu_snapshot`, when given, with this process's own CPU time in that span counted as idle;
+    `cpu_snapshot`, when given, with this process's own CPU time in that span (its ended
+    children's included: the helper that read the listings) counted as idle;
     where there is no /proc/stat, from the load average). Forked workers on cores that other
     jobs keep busy cost more than they save (issue 15: 2.5x slower than judging here)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -102,14 +113,16 @@ def free_cores(interval: float = 0.2, since: tuple | None = None) -> int:
 
 
 def cpu_snapshot() -> tuple[list[int], float, float] | None:
-    """(the machine's CPU times from /proc/stat, this process's CPU seconds, the monotonic
-    clock), or None where there is no /proc/stat."""
+    """(the machine's CPU times from /proc/stat, this process's CPU seconds and its ended and
+    reaped children's, the monotonic clock), or None where there is no /proc/stat."""
     try:
         with open("/proc/stat") as f:
             machine = [int(x) for x in f.readline().split()[1:]]
     except (OSError, ValueError):
         return None
-    return machine, time.process_time(), time.monotonic()
+    children = os.times()
+    own = time.process_time() + children.children_user + children.children_system
+    return machine, own, time.monotonic()
 
 
 def _results(canon, by_id, listings: list[Record], workers: int, encode) -> Iterator:

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 from conftest import ROOT
-from napaudit.auditor import reading
+from napaudit.auditor import reading, records
 from napaudit.auditor.records import InputError, Limits, read_records
 
 from napaudit.cli import cli
@@ -233,7 +233,12 @@ def test_numbers_a_record_may_hold_are_kept(write):
          "l.csv, line 2: not CSV or JSON (binary data)"),
     ],
 )  # fmt: skip
-def test_compare_exits_2_with_one_line(runner, write, tmp_path, name, text, expected):
+@pytest.mark.parametrize("aside", [False, True], ids=["read here", "read aside"])
+def test_compare_exits_2_with_one_line(runner, write, tmp_path, monkeypatch, name, text,
+                                       expected, aside):  # fmt: skip
+    """Read here or by the helper that reads a large listings file (`read_aside`), alike."""
+    if aside:
+        monkeypatch.setattr(records, "ASIDE_FROM", 0)
     result = compare(runner, tmp_path, write("c.csv", CLIENTS), write(name, text))
     assert one_error_line(result) == f"Error: {tmp_path / expected}"
     assert not (tmp_path / "a.db").exists()  # nothing stored
