@@ -6,7 +6,8 @@ InputError naming the file, line and column; a bad row is returned as a RowProbl
 `iter_records` reads within bounds (`auditor.reading`: regular files only, a size cap per file,
 row, value, JSON nesting and number) and keeps in memory one record at a time, plus the keys
 seen so far to catch duplicates (spilled to a temporary SQLite file past SEEN_IN_MEMORY keys);
-`read_records` gathers them into a list.
+`read_records` gathers them into a list; `read_aside` does so in a forked helper, for a large
+file, while the caller works on something else.
 """
 
 from __future__ import annotations
@@ -205,8 +206,9 @@ def _read_aside(path: str, kind: Kind, sending) -> None:
                                protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
     except BaseException:
         payload = b""  # the parent reads the file itself, for its own error
-    sending.send_bytes(payload)
-    sending.close()
+    with contextlib.suppress(OSError):  # the parent stopped waiting (its own input failed)
+        sending.send_bytes(payload)
+        sending.close()
 
 
 def _records(closing, text, path: Path, kind: Kind, fmt: str, limits: Limits):

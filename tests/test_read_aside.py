@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -74,6 +76,27 @@ def run(runner, tmp_path, clients, listings, tag):
     result = runner.invoke(cli, ["compare", str(clients), str(listings), "--out", str(out),
                                  "--db", str(db)])  # fmt: skip
     return result, out
+
+
+def test_a_bad_businesses_file_stops_the_helper_and_says_one_line(aside_always, write, tmp_path):
+    """The businesses are read while the helper reads the listings: their error ends the run
+    as before (exit 2, one line, nothing stored), and the helper goes with it, silently (its
+    own stderr is the terminal's: hence a process of its own here, not CliRunner)."""
+    # the error at the end of a long file: the helper has read the listings and waits to send
+    # them (more than a pipe holds) when the parent gives up on them
+    rows = "".join(f"b{i},Acme {i}\n" for i in range(60_000))
+    clients = write("c.csv", ("id,name\n" + rows + "b0,Acme\x00\n").encode())
+    listings = write("l.csv", LISTINGS * 500)
+    code = ("import sys; from napaudit.auditor import records; records.ASIDE_FROM = 0; "
+            "from napaudit.cli import cli; cli(sys.argv[1:])")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code, "compare", str(clients), str(listings),
+                           "--db", str(tmp_path / "bad.db")],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"Error: {clients}, line 60002: not CSV or JSON (binary data)"
+    ]
+    assert not (tmp_path / "bad.db").exists()
 
 
 class _Counting(records.Aside):
