@@ -418,3 +418,39 @@ def test_json_text_refuses_what_json_dumps_refuses():
         with pytest.raises(theirs.type, match=re.escape(str(theirs.value))):
             json_text(value)
     assert json_text({"after": "a refusal"}) == '{"after": "a refusal"}'  # nothing left over
+
+
+def test_a_compare_that_fails_midway_keeps_what_it_committed(inputs, monkeypatch, tmp_path):
+    """Results are stored FLUSH_EVERY to a transaction, INSERT_EVERY at a time: a run that fails
+    keeps the transactions committed before the failure, none of the one it was in, and is
+    marked failed."""
+    import napaudit.auditor.store as store_module
+
+    import napaudit.cli as cli_module
+
+    monkeypatch.setattr(store_module, "FLUSH_EVERY", 100)
+    monkeypatch.setattr(store_module, "INSERT_EVERY", 30)
+    encoder = cli_module._encoder
+    calls = []
+
+    def failing(fmt):
+        encode = encoder(fmt)
+
+        def encoding(r):
+            calls.append(1)
+            if len(calls) == 251:
+                raise ValueError("the disk went away")
+            return encode(r)
+
+        return encoding
+
+    monkeypatch.setattr(cli_module, "_encoder", failing)
+    businesses, _ = read_records(inputs / "canonical.csv", "canonical")
+    records, _ = read_records(inputs / "listings.csv", "listings")
+    db = tmp_path / "a.db"
+    with pytest.raises(ValueError, match="the disk went away"):
+        run_compare(businesses, records, [], "listings.csv", "jsonl", str(tmp_path / "o.jsonl"),
+                    str(db), "canonical.csv", workers=0)  # fmt: skip
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM run_listings").fetchone() == (200,)
+        assert conn.execute("SELECT status FROM runs").fetchall() == [("failed",)]
