@@ -158,6 +158,8 @@ def read_aside(path: str | Path, kind: Kind) -> Aside | None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if not big or (cores or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    if multiprocessing.current_process().daemon:  # such a process may not start one
+        return None
     return Aside(str(path), kind)
 
 

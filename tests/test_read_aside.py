@@ -140,3 +140,18 @@ def test_the_cpu_a_reaped_helper_spent_counts_as_this_compares_own():
     helper.join()
     after = audit.cpu_snapshot()
     assert after[1] - before[1] >= 0.25
+
+
+def _aside_in_a_daemon(path: str, answer) -> None:
+    answer.put(records.read_aside(path, "listings") is None)
+
+
+def test_a_daemonic_process_reads_its_file_itself(aside_always, write):
+    """A daemonic process may not start one of its own: there, the file is read in place."""
+    context = multiprocessing.get_context("fork")
+    answer = context.Queue()
+    process = context.Process(target=_aside_in_a_daemon, args=(str(write("l.csv", LISTINGS)),
+                                                               answer), daemon=True)  # fmt: skip
+    process.start()
+    assert answer.get(timeout=30) is True
+    process.join()
