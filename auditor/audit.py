@@ -60,8 +60,8 @@ def compare_records(
     normalized (`normalize_businesses`); `since`: a `cpu_snapshot` taken before the caller's
     own work on this compare began.
     """
-    # The cores' idleness is read over the businesses' normalizing (this process's own time
-    # given back) rather than over a pause of its own.
+    # The cores' idleness is read over this process's own work (from `since`: the reading too;
+    # else the businesses' normalizing), its own time given back, rather than over a pause.
     watched = since
     if watched is None and workers is None and len(listings) >= PARALLEL_FROM:
         watched = cpu_snapshot()
