@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/compare.py                  # 10,000 businesses x 100,000 listings
     .venv/bin/python bench/compare.py --scale 0.1      # a tenth of that, for a quick look
+    .venv/bin/python bench/compare.py --repeat 5       # medians of five alternated runs each
 
 Half the listings carry their business_id; the other half must be identified. The baseline parses
 every record once with usaddress and phonenumbers and does nothing else; the target is the whole
@@ -10,6 +11,10 @@ it, and 10,000 listings/s. compare forks a worker per idle core (serial below tw
 hold for a machine whose cores are free, and the line says how many were.
 Peak memory (the main process, and the largest worker) is measured at the full size and at a
 tenth of it, to show how it grows. Each step runs in its own process so that no cache carries over.
+
+The machine is shared: one run of either step can be a quarter slower than the next. `--repeat N`
+(default 3) times the parse-only step and compare N times each, alternated on the same files, and
+reports the medians, their ratio, and every run's own ratio.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import argparse
 import csv
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -183,42 +189,57 @@ def measure(code: str, *args: str, stream: str = "stdout") -> list[str]:
     return getattr(done, stream).strip().splitlines()[-1].split()
 
 
-def run(n_businesses: int, n_listings: int, folder: Path) -> dict:
+def run(n_businesses: int, n_listings: int, folder: Path, repeat: int = 1) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     canonical, listings = generate(folder, n_businesses, n_listings)
-    records, parse_s = measure(BASELINE, str(canonical), str(listings))
     out, db = str(folder / "out.jsonl"), str(folder / "bench.db")
-    seconds, main_kb, worker_kb, cpu, free = measure(
-        COMPARE, str(canonical), str(listings), "--out", out, "--db", db, stream="stderr"
-    )
+    runs = []
+    for _ in range(repeat):  # alternated, so that a busy moment hits both steps alike
+        records, parse_s = measure(BASELINE, str(canonical), str(listings))
+        for path in (db, db + "-wal", db + "-shm"):  # each compare stores into a new database
+            Path(path).unlink(missing_ok=True)
+        seconds, main_kb, worker_kb, cpu, free = measure(
+            COMPARE, str(canonical), str(listings), "--out", out, "--db", db, stream="stderr"
+        )
+        runs.append((float(parse_s), float(seconds), int(main_kb), int(worker_kb), float(cpu),
+                     int(free)))  # fmt: skip
+    parse_s = statistics.median(r[0] for r in runs)
+    seconds = statistics.median(r[1] for r in runs)
     return {
         "businesses": n_businesses,
         "listings": n_listings,
-        "parse_only_s": round(float(parse_s), 1),
-        "parse_only_records_per_s": round(int(records) / float(parse_s)),
-        "compare_s": round(float(seconds), 1),
-        "listings_per_s": round(n_listings / float(seconds)),
-        "ratio_to_parse_only": round(float(seconds) / float(parse_s), 2),
-        "peak_memory_mb": round(int(main_kb) / 1024),  # the process that reads and stores
-        "peak_worker_memory_mb": round(int(worker_kb) / 1024),  # the largest judging worker
-        "compare_cpu_s": round(float(cpu), 1),  # this process and its workers
-        "cores_free": int(free),  # when compare started; it forks as many workers, if >= 2
+        "runs": repeat,
+        "parse_only_s": round(parse_s, 1),  # medians when repeated
+        "parse_only_records_per_s": round(int(records) / parse_s),
+        "compare_s": round(seconds, 1),
+        "listings_per_s": round(n_listings / seconds),
+        "ratio_to_parse_only": round(seconds / parse_s, 2),  # of the medians
+        "ratios_each_run": [round(r[1] / r[0], 2) for r in runs],
+        "peak_memory_mb": round(max(r[2] for r in runs) / 1024),  # the process that reads, stores
+        "peak_worker_memory_mb": round(max(r[3] for r in runs) / 1024),  # the largest worker
+        "compare_cpu_s": round(statistics.median(r[4] for r in runs), 1),  # it and its workers
+        "cores_free": min(r[5] for r in runs),  # at compare's start; it forks as many, if >= 2
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of 10k x 100k")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each step at full size; medians reported"
+    )
     args = parser.parse_args()
     n_b, n_l = int(10_000 * args.scale), int(100_000 * args.scale)
     with tempfile.TemporaryDirectory() as tmp:
         small = run(n_b // 10, n_l // 10, Path(tmp) / "small")
-        full = run(n_b, n_l, Path(tmp) / "full")
+        full = run(n_b, n_l, Path(tmp) / "full", max(1, args.repeat))
     for result in (small, full):
         print(json.dumps(result))
     print(
         f"compare: {full['listings_per_s']} listings/s, {full['ratio_to_parse_only']}x the "
-        f"parse-only time (target <= 1.5x); peak memory {small['peak_memory_mb']} MB (workers "
+        f"parse-only time (target <= 1.5x; medians of {full['runs']} runs each, the runs' own "
+        f"ratios {', '.join(map(str, full['ratios_each_run']))}); peak memory "
+        f"{small['peak_memory_mb']} MB (workers "
         f"{small['peak_worker_memory_mb']} MB) at {small['listings']} listings, "
         f"{full['peak_memory_mb']} MB (workers {full['peak_worker_memory_mb']} MB) at "
         f"{full['listings']}; {full['cores_free']} cores free at the start "
