@@ -164,21 +164,23 @@ class History:
         )
         return {r["id"]: (r["version"], _record(r, r["id"])) for r in rows}
 
-    def listings(self, last: int, run_ids: set[int]) -> dict[int, dict[str, list[StoredListing]]]:
+    def listings(
+        self, last: int, run_ids: set[int], business: str | None = None
+    ) -> dict[int, dict[str, list[StoredListing]]]:
         """run id -> business id -> its listings, for the runs in `run_ids` up to `last`, of
-        the businesses of run `last` (their listings in earlier runs are their history)."""
+        the businesses of run `last` (their listings in earlier runs are their history); of
+        `business` alone when given (one client's report need not read every client's)."""
+        where, params = self._up_to(last, business)
         rows = self._rows(
             "SELECT rl.run_id, rl.source, rl.listing_key, rl.url, rl.business_id, rl.check_id, "
             "rl.linked_by, rl.match_score, rl.outcome, rl.outcome_reason, l.normalized, "
             "l.provenance "
             "FROM run_listings rl LEFT JOIN listings l ON l.source = rl.source "
             "AND l.listing_key = rl.listing_key AND l.version = rl.version "
-            "WHERE rl.run_id <= ? AND rl.business_id IN "
-            "(SELECT business_id FROM run_businesses WHERE run_id = ?) "
-            "ORDER BY rl.run_id, rl.source, rl.listing_key",
-            (last, last),
+            f"WHERE {where} ORDER BY rl.run_id, rl.source, rl.listing_key",
+            params,
         )
-        findings = self._findings(last)
+        findings = self._findings(last, business)
         out: dict[int, dict[str, list[StoredListing]]] = defaultdict(lambda: defaultdict(list))
         for r in rows:
             if r["run_id"] not in run_ids:
@@ -191,12 +193,22 @@ class History:
             ))  # fmt: skip
         return {run_id: dict(by_business) for run_id, by_business in out.items()}
 
-    def _findings(self, last: int) -> dict[str, dict[str, Finding]]:
+    @staticmethod
+    def _up_to(last: int, business: str | None) -> tuple[str, tuple]:
+        """SQL and its parameters: a run_listings row `rl` of a run up to `last`, about a
+        business of run `last` (and about `business`, when given)."""
+        where = ("rl.run_id <= ? AND rl.business_id IN "
+                 "(SELECT business_id FROM run_businesses WHERE run_id = ?)")  # fmt: skip
+        if business is None:
+            return where, (last, last)
+        return where + " AND rl.business_id = ?", (last, last, business)
+
+    def _findings(self, last: int, business: str | None = None) -> dict[str, dict[str, Finding]]:
+        where, params = self._up_to(last, business)
         rows = self.conn.execute(
-            f"SELECT id, verdicts FROM {self._checks} WHERE id IN (SELECT check_id FROM "
-            "run_listings WHERE run_id <= ? AND business_id IN "
-            "(SELECT business_id FROM run_businesses WHERE run_id = ?))",
-            (last, last),
+            f"SELECT id, verdicts FROM {self._checks} WHERE id IN "
+            f"(SELECT check_id FROM run_listings rl WHERE {where})",
+            params,
         )
         out: dict[str, dict[str, Finding]] = {}
         for check_id, text in rows:

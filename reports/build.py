@@ -71,7 +71,7 @@ def write_report(
         from napaudit.reports.pdf import find_chromium
 
         find_chromium()  # before any work: no renderer, no report
-    snapshot = load_snapshot(db_path, run_id)
+    snapshot = load_snapshot(db_path, run_id, business)
     data = build(snapshot, weights, business)
     out = Path(out_dir) if out_dir is not None else report_dir(db_path)
     try:

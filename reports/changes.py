@@ -140,7 +140,7 @@ def snapshot_changes(
 def _snapshot(db_or_store: object, run_id: int | None, business: str | None) -> Snapshot:
     path = db_path(db_or_store)
     try:
-        snapshot = load_snapshot(path, run_id)
+        snapshot = load_snapshot(path, run_id, business)
     except ReportError as exc:
         raise ChangesError(str(exc)) from None
     if business is not None and business not in snapshot.businesses:

@@ -46,8 +46,12 @@ class Snapshot:
         return self.listings.get(run_id, {}).get(business_id, [])
 
 
-def load_snapshot(db_path: str | Path, run_id: int | None = None) -> Snapshot:
-    """Read the run `run_id` (by default the latest finished run) and its history."""
+def load_snapshot(
+    db_path: str | Path, run_id: int | None = None, business: str | None = None
+) -> Snapshot:
+    """Read the run `run_id` (by default the latest finished run) and its history: every
+    business's, or, given `business`, the listings of that one alone (every business of the
+    run is still in `businesses`, to name them when `business` is not one)."""
     try:
         with History(db_path) as history:
             run = history.run(run_id)
@@ -58,7 +62,7 @@ def load_snapshot(db_path: str | Path, run_id: int | None = None) -> Snapshot:
                 )
             runs = history.runs()
             done = [r for r in runs if r.id <= run.id and (r.status == "done" or r.id == run.id)]
-            listings = history.listings(run.id, {r.id for r in done})
+            listings = history.listings(run.id, {r.id for r in done}, business)
     except HistoryError as exc:
         raise ReportError(str(exc)) from None
     own = own_site_sources(load_catalog())

@@ -267,6 +267,31 @@ def test_cli_json_is_the_same_data(runner, store):
     assert b["regressions"][0]["found"] == "312-555-0199" and b["old_run"] == old
 
 
+def test_cli_one_business_reads_its_own_listings_and_says_what_the_whole_run_says(runner, store):
+    """`--business` reads that client's listings only (an agency's database holds hundreds of
+    clients'), and says of it what `changes` of every business says."""
+    bolt_wrong = {**RIGHT, "name": "Bolt Electric", "address": "9 Oak Ave", "zip": "60602",
+                  "phone": "312-555-0299"}  # fmt: skip
+    bolt_right = {**bolt_wrong, "phone": "312-555-0200"}
+    bolt = "https://yelp.test/bolt"
+    record_run(store, ok(ACME, "yelp", YELP, **RIGHT), ok(BOLT, "yelp", bolt, **bolt_wrong),
+               businesses=[ACME, BOLT])  # fmt: skip
+    new = record_run(store, ok(ACME, "yelp", YELP, **WRONG_PHONE),
+                     ok(BOLT, "yelp", bolt, **bolt_right), businesses=[ACME, BOLT])  # fmt: skip
+    whole = runner.invoke(changes, ["--db", store.path, "--format", "json"])
+    assert whole.exit_code == 0, whole.output
+    every = {b["business_id"]: b for b in json.loads(whole.output)["businesses"]}
+    assert every["acme"]["regressions"] and every["bolt"]["fixed"]  # news of each
+    for business in ("acme", "bolt"):
+        one = runner.invoke(changes, ["--db", store.path, "--format", "json",
+                                      "--business", business])  # fmt: skip
+        assert one.exit_code == 0, one.output
+        assert json.loads(one.output)["businesses"] == [every[business]]
+    snapshot = load_snapshot(store.path, new, "bolt")
+    assert {b for by_business in snapshot.listings.values() for b in by_business} == {"bolt"}
+    assert list(snapshot.businesses) == ["acme", "bolt"]  # to name them when one is mistyped
+
+
 def test_cli_says_when_nothing_changed(runner, store):
     record_run(store, ok(ACME, "yelp", YELP, **RIGHT))
     record_run(store, ok(ACME, "yelp", YELP, **RIGHT))

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from fixtures.report.scenario import portfolio_store
 from napaudit.auditor.store import open_db
+from napaudit.reports.load import load_snapshot
 from napaudit.reports.schema import report_schema
 
 from napaudit.cli import cli
@@ -70,6 +71,26 @@ def test_one_business(db, tmp_path):
                      "--format", fmt)  # fmt: skip
         assert result.exit_code == 0, result.output
         assert result.stdout.splitlines() == [str(tmp_path / name)]
+
+
+def test_one_business_reads_its_own_listings_and_is_reported_as_in_the_whole_report(db, tmp_path):
+    """`--business` reads that client's listings only (an agency's database holds hundreds of
+    clients'), and its report says what the report of every business says of it."""
+    result = run("--db", str(db), "--out", str(tmp_path / "all"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    whole = json.loads(Path(result.stdout.strip()).read_text(encoding="utf-8"))
+    every = {b["id"]: b for b in whole["businesses"]}
+    assert set(every) == {"copper-kettle", "harbor-lane", "mesa-verde"}
+    for business in every:
+        result = run("--db", str(db), "--out", str(tmp_path / business), "--format", "json",
+                     "--business", business)  # fmt: skip
+        assert result.exit_code == 0, result.output
+        one = json.loads(Path(result.stdout.strip()).read_text(encoding="utf-8"))
+        assert one["businesses"] == [every[business]]
+        assert one["runs"] == whole["runs"] and one["run"] == whole["run"]
+    snapshot = load_snapshot(db, business="harbor-lane")
+    assert {b for by_business in snapshot.listings.values() for b in by_business} == {"harbor-lane"}
+    assert len(snapshot.listings) == 2  # both runs: its history is read too
 
 
 def test_csv_one_row_per_fix_and_safe_in_a_spreadsheet(db, tmp_path):
