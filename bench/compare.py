@@ -13,8 +13,9 @@ Peak memory (the main process, and the largest worker) is measured at the full s
 tenth of it, to show how it grows. Each step runs in its own process so that no cache carries over.
 
 The machine is shared: one run of either step can be a quarter slower than the next. `--repeat N`
-(default 3) times the parse-only step and compare N times each, alternated on the same files, and
-reports the medians, their ratio, and every run's own ratio.
+(default 3) times the parse-only step and compare N times each at the full size (the tenth runs
+once), alternated on the same files, and reports the medians, their ratio, and every run's own
+ratio.
 """
 
 from __future__ import annotations
