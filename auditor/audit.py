@@ -23,6 +23,7 @@ from operator import itemgetter
 from queue import Empty
 from typing import TypeVar
 
+from napaudit.auditor.cores import usable_cores
 from napaudit.auditor.fields import EXTRACTED
 from napaudit.auditor.identify import Identifier, Match, score_pair
 from napaudit.auditor.jsontext import json_text
@@ -92,8 +93,7 @@ def free_cores(interval: float = 0.2, since: tuple | None = None) -> int:
     children's included: the helper that read the listings) counted as idle;
     where there is no /proc/stat, from the load average). Forked workers on cores that other
     jobs keep busy cost more than they save (issue 15: 2.5x slower than judging here)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    cores = cores or 1
+    cores = usable_cores()
     try:
         before = since or cpu_snapshot()
         if before is None:

@@ -25,6 +25,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
+from napaudit.auditor.cores import usable_cores
 from napaudit.auditor.fields import FIELDS, STRUCTURED
 from napaudit.auditor.jsonstream import json_items
 from napaudit.auditor.models import Record
@@ -155,8 +156,7 @@ def read_aside(path: str | Path, kind: Kind) -> Aside | None:
         big = os.stat(path).st_size >= ASIDE_FROM
     except OSError:
         return None  # read_records says what is wrong with it
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if not big or (cores or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not big or usable_cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     if multiprocessing.current_process().daemon:  # such a process may not start one
         return None

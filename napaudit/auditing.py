@@ -21,6 +21,7 @@ from pathlib import Path
 from napaudit.auditor.audit import not_checked
 from napaudit.auditor.catalog import load_catalog
 from napaudit.auditor.config import ConfigError, api_key, load_config
+from napaudit.auditor.cores import usable_cores
 from napaudit.auditor.history import History
 from napaudit.auditor.judging import OnDemand, judge_run
 from napaudit.auditor.normalize.record import Normalized, normalize_record
@@ -221,8 +222,7 @@ def _page_worker_wanted(pages: int, settings) -> bool:
     """Whether the pages' work goes to a process beside the crawl (spiders.pagework): from
     NAPAUDIT_PAGE_WORKER_FROM pages to fetch, when there is a second core to run it on."""
     least = settings.getint("NAPAUDIT_PAGE_WORKER_FROM")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return bool(least) and pages >= least and (cores or 1) >= 2
+    return bool(least) and pages >= least and usable_cores() >= 2
 
 
 def _job(folder: Path) -> dict:

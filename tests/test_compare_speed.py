@@ -31,6 +31,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from napaudit.auditor import audit
+from napaudit.auditor.cores import usable_cores
 from napaudit.auditor.identify import Match
 from napaudit.auditor.jsontext import json_text
 from napaudit.auditor.models import Result, Verdict, verdict_strings
@@ -337,6 +338,21 @@ def test_listings_of_one_business_go_to_one_worker(inputs):
 
 def test_free_cores_is_at_most_the_usable_cores():
     assert 0 <= audit.free_cores(0.05) <= len(os.sched_getaffinity(0))
+
+
+def test_usable_cores_are_the_allowed_ones_else_the_machines(monkeypatch):
+    """A container or `taskset` may allow fewer cores than the machine has: those count. Where
+    the system keeps no affinity, every core does; never fewer than one."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert usable_cores() == 1
+    monkeypatch.setattr(audit, "cpu_snapshot", lambda: ([0, 0, 0, 800, 0], 0.0, 1.0))
+    idle_machine = audit.free_cores(0.2, since=([0, 0, 0, 0, 0], 0.0, 0.0))
+    assert idle_machine == 1  # eight idle cores, one of them allowed: compare judges here
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    assert usable_cores() == 8
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert usable_cores() == 1
 
 
 @pytest.mark.parametrize(

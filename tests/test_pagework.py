@@ -30,14 +30,16 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 
 
 def audit(web, urls: Path, db: Path, worker_from: str, *more: str,
-          clients: Path = CLIENTS) -> subprocess.Popen:  # fmt: skip
+          clients: Path = CLIENTS, one_core: bool = False) -> subprocess.Popen:  # fmt: skip
+    """`one_core`: the audit allowed one core only, as `taskset -c` or a container allows."""
+    alone = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
     return subprocess.Popen(
         [sys.executable, "-m", "napaudit", "audit", str(clients), "--listings", str(urls),
          "--db", str(db), "--delay", "0", "--timeout", "3", "--report",
          str(db.parent / "report"), *cli_args(web.base_url),
          "--set", f"NAPAUDIT_PAGE_WORKER_FROM={worker_from}", *more],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-        env=dict(os.environ),
+        env=dict(os.environ), preexec_fn=alone,
     )  # fmt: skip
 
 
@@ -85,10 +87,10 @@ def forks(pid: int) -> list[int]:
     return found
 
 
-def run_audit(web, urls: Path, folder: Path, worker_from: str):
+def run_audit(web, urls: Path, folder: Path, worker_from: str, one_core: bool = False):
     """An audit to its end: its stored rows, summary, progress lines and forked copies."""
     folder.mkdir()
-    process = audit(web, urls, folder / "a.db", worker_from)
+    process = audit(web, urls, folder / "a.db", worker_from, one_core=one_core)
     seen: dict[int, list[float]] = {}  # each copy -> when it was seen
     while process.poll() is None:  # who ran the pages' work
         for child in forks(process.pid):
@@ -123,6 +125,18 @@ def test_pages_judged_beside_the_crawl_store_and_say_what_the_crawl_would(demo, 
     assert beside[1] == in_crawl[1]  # the same summary
     assert beside[2] == in_crawl[2]  # the same progress lines (a business's when its pages end)
     assert in_crawl[3] == [] and len(beside[3]) == 1, "one worker, only when asked for"
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity to set here")
+def test_one_allowed_core_judges_the_pages_in_the_crawl(demo, tmp_path):
+    """Allowed one core (`taskset -c 0`, a container), the audit forks no page worker even when
+    asked for one from the first page, and stores and says what the crawl judging them does."""
+    web, urls, pages, in_crawl = demo
+    alone = run_audit(web, urls, tmp_path / "alone", "1", one_core=True)
+    assert alone[3] == [], "no worker on one core"
+    for table, rows in in_crawl[0].items():
+        assert alone[0][table] == rows, table
+    assert alone[1:3] == in_crawl[1:3]
 
 
 def test_ctrl_c_drains_the_worker_and_resume_completes_the_store(demo, tmp_path):

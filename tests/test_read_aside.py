@@ -68,6 +68,18 @@ def test_a_helper_that_dies_leaves_the_reading_to_this_process(aside_always, mon
     assert multiprocessing.active_children() == []
 
 
+def test_one_allowed_core_reads_here(monkeypatch, write):
+    """A container or `taskset` allowing this process one core: no helper, however large the
+    file, even on a machine of many cores."""
+    monkeypatch.setattr(records, "ASIDE_FROM", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    if hasattr(os, "sched_getaffinity"):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
+    else:
+        monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert read_aside(write("l.csv", LISTINGS), "listings") is None
+
+
 def test_a_small_file_is_read_here(write, tmp_path):
     assert read_aside(write("l.csv", LISTINGS), "listings") is None
     assert read_aside(tmp_path / "nope.csv", "listings") is None  # read_records names the error
