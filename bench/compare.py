@@ -230,10 +230,12 @@ def main() -> None:
         "--repeat", type=int, default=3, help="runs of each step at full size; medians reported"
     )
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error(f"--repeat: {args.repeat} runs; at least 1")
     n_b, n_l = int(10_000 * args.scale), int(100_000 * args.scale)
     with tempfile.TemporaryDirectory() as tmp:
         small = run(n_b // 10, n_l // 10, Path(tmp) / "small")
-        full = run(n_b, n_l, Path(tmp) / "full", max(1, args.repeat))
+        full = run(n_b, n_l, Path(tmp) / "full", args.repeat)
     for result in (small, full):
         print(json.dumps(result))
     print(
