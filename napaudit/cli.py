@@ -81,7 +81,7 @@ def compare(canonical: str, listings: str, fmt: str, out: str, excel: bool, db_p
         businesses, listing_records, problems, canon = _read_inputs(canonical, listings)
         with run_lock(db_path):  # one writer at a time: a running batch is never disturbed
             run_compare(businesses, listing_records, problems, listings, fmt, out, db_path,
-                        canonical, excel, prepared=(canon, since))  # fmt: skip
+                        canonical, excel, canon=canon, since=since)  # fmt: skip
 
 
 def _read_inputs(canonical: str, listings: str):
@@ -109,10 +109,9 @@ def _read_inputs(canonical: str, listings: str):
 
 
 def run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical,
-                excel=False, workers=None, prepared=(None, None)):  # fmt: skip
-    """`prepared`: the businesses normalized (or None), and a `cpu_snapshot` taken before
-    reading them (or None), as compare_records takes them."""
-    canon, since = prepared
+                excel=False, workers=None, canon=None, since=None):  # fmt: skip
+    """`canon`: the businesses already normalized; `since`: a `cpu_snapshot` taken before
+    reading them (each None when not), as compare_records takes them."""
     canon, encoded, more = compare_records(businesses, listing_records, listings, workers,
                                            encode=_encoder(fmt), canon=canon,
                                            since=since)  # fmt: skip
