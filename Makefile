@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/reading.py
 
 # Debian's valgrind, for bench/instructions.py (instructions counted, not timed). Installed when
 # missing and this user can (root with apt-get).

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import chain
 
+from napaudit.auditor.collector import collector_off
 from napaudit.auditor.history import History
 from napaudit.auditor.identify import Identifier, Match, score_pair
 from napaudit.auditor.judge import judge
@@ -29,6 +30,12 @@ def judge_run(store: Store, run_id: int, normalized: dict[str, Normalized] | Non
     `normalized`: the run's businesses as the caller already normalized them, from the very
     records it stored for this run (an audit judging the crawl it just made); the others are
     read from the store and normalized here."""
+    with collector_off():  # records, verdicts and rows hold no cycles (auditor.collector)
+        return _judge_unjudged(store, run_id, normalized)
+
+
+def _judge_unjudged(store: Store, run_id: int, normalized: dict[str, Normalized] | None
+                    ) -> Counter:  # fmt: skip
     history = History(store.db)
     unjudged = history.unjudged(run_id)
     first = next(unjudged, None)

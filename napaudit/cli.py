@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from napaudit.auditor.audit import (
-    collector_off,
     compare_records,
     cpu_snapshot,
     normalize_businesses,
 )
 from napaudit.auditor.catalog import CatalogError, load_catalog
+from napaudit.auditor.collector import collector_off
 from napaudit.auditor.config import ConfigError
 from napaudit.auditor.models import Result, verdict_strings
 from napaudit.auditor.records import InputError, read_aside, read_records
@@ -76,7 +76,7 @@ def compare(canonical: str, listings: str, fmt: str, out: str, excel: bool, db_p
       napaudit compare clients.csv listings.csv --format text
       napaudit compare clients.csv listings.jsonl --format csv --out findings.csv
     """
-    with collector_off():  # from the first record read to the last stored (auditor.audit)
+    with collector_off():  # from the first record read to the last stored (auditor.collector)
         since = cpu_snapshot()  # the cores' idleness is read from here (compare_records)
         businesses, listing_records, problems, canon = _read_inputs(canonical, listings)
         with run_lock(db_path):  # one writer at a time: a running batch is never disturbed

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from napaudit.auditor.collector import collector_off
 from napaudit.auditor.history import HistoryError
 from napaudit.auditor.judging import judge_run
 from napaudit.lock import run_lock
@@ -38,24 +39,25 @@ def rejudge(db_path: str, run_id: int | None) -> None:
       napaudit rejudge
       napaudit rejudge --run 3 --db agency.db
     """
-    with open_history(db_path) as history:
-        try:
-            old = history.run(run_id)
-        except HistoryError as exc:
-            raise InputProblem(str(exc)) from None
-    with run_lock(db_path):
-        store = open_store(db_path)
-        new = store.start_run("rejudge", {"from_run": old.id}, label=f"rejudge of run {old.id}")
-        store.copy_history(old.id, new)
-        tally = judge_run(store, new)
-        score_run(store, new)
-        store.finish_run(new, {"from_run": old.id, **tally})
+    with collector_off():  # the run's records, verdicts and rows hold no cycles
         with open_history(db_path) as history:
-            _, before = history.stored(old.id)
-            _, after = history.stored(new)
-    changed = _changed(before, after)
-    click.echo(f"Re-judged run {old.id} as run {new}: {sum(tally.values())} verdicts, "
-               f"{changed} changed. Stored as run {new} in {db_path}.")  # fmt: skip
+            try:
+                old = history.run(run_id)
+            except HistoryError as exc:
+                raise InputProblem(str(exc)) from None
+        with run_lock(db_path):
+            store = open_store(db_path)
+            new = store.start_run("rejudge", {"from_run": old.id}, label=f"rejudge of run {old.id}")
+            store.copy_history(old.id, new)
+            tally = judge_run(store, new)
+            score_run(store, new)
+            store.finish_run(new, {"from_run": old.id, **tally})
+            with open_history(db_path) as history:
+                _, before = history.stored(old.id)
+                _, after = history.stored(new)
+        changed = _changed(before, after)
+        click.echo(f"Re-judged run {old.id} as run {new}: {sum(tally.values())} verdicts, "
+                   f"{changed} changed. Stored as run {new} in {db_path}.")  # fmt: skip
 
 
 def _changed(before: set, after: set) -> int:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from napaudit.auditor.collector import collector_off
 from napaudit.auditor.config import load_config
 from napaudit.auditor.models import JUDGED_NAMES
 from napaudit.reports.changes import snapshot_changes
@@ -71,23 +72,25 @@ def write_report(
         from napaudit.reports.pdf import find_chromium
 
         find_chromium()  # before any work: no renderer, no report
-    snapshot = load_snapshot(db_path, run_id, business)
-    data = build(snapshot, weights, business)
-    out = Path(out_dir) if out_dir is not None else report_dir(db_path)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"{out}: cannot create the folder ({exc.strerror})") from None
-    if fmt == "html":
-        return render.write_html(data, out, portfolio=business is None, brand=settings.branding)
-    if fmt == "pdf":
-        from napaudit.reports.pdf import write_pdf
+    with collector_off():  # the snapshot and the report hold no cycles (auditor.collector)
+        snapshot = load_snapshot(db_path, run_id, business)
+        data = build(snapshot, weights, business)
+        out = Path(out_dir) if out_dir is not None else report_dir(db_path)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReportError(f"{out}: cannot create the folder ({exc.strerror})") from None
+        if fmt == "html":
+            return render.write_html(data, out, portfolio=business is None,
+                                     brand=settings.branding)  # fmt: skip
+        if fmt == "pdf":
+            from napaudit.reports.pdf import write_pdf
 
-        return write_pdf(data, out, portfolio=business is None, brand=settings.branding)
-    stem = data["businesses"][0]["slug"] if business else None
-    if fmt == "csv":
-        return [render.write_csv(data, out / f"{stem or 'fixes'}.csv", bom=excel)]
-    return [render.write_json(data, out / f"{stem or 'report'}.json")]
+            return write_pdf(data, out, portfolio=business is None, brand=settings.branding)
+        stem = data["businesses"][0]["slug"] if business else None
+        if fmt == "csv":
+            return [render.write_csv(data, out / f"{stem or 'fixes'}.csv", bom=excel)]
+        return [render.write_json(data, out / f"{stem or 'report'}.json")]
 
 
 def build(snapshot: Snapshot, weights: Weights, business: str | None = None) -> dict:
