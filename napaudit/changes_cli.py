@@ -6,7 +6,6 @@ import json
 
 import click
 
-from napaudit.auditor.collector import collector_off
 from napaudit.options import CONTEXT, InputProblem, db_option
 from napaudit.reports.changes import Changes, ChangesError, changes_since
 
@@ -49,8 +48,7 @@ def changes(db_path: str, business: str | None, since: str | None, fmt: str) -> 
       napaudit changes --since 12 --format json
     """
     try:
-        with collector_off():  # both runs' snapshots hold no cycles (auditor.collector)
-            found = changes_since(db_path, since, business)
+        found = changes_since(db_path, since, business)
     except ChangesError as exc:
         raise InputProblem(str(exc)) from None
     if fmt == "json":

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from napaudit.auditor.catalog import Source, load_catalog
+from napaudit.auditor.collector import collector_off
 from napaudit.reports.change_types import (
     BusinessChanges,
     Changes,
@@ -103,6 +104,12 @@ def changes_since(
 ) -> Changes:
     """What changed up to the latest finished run, per business: since its previous run (no
     `since`), since run `since` (an int), or since its last run before the date `since`."""
+    with collector_off():  # both runs' listings and verdicts hold no cycles (auditor.collector)
+        return _changes_since(db_or_store, since, business)
+
+
+def _changes_since(db_or_store: object, since: str | int | datetime | None, business: str | None
+                   ) -> Changes:  # fmt: skip
     snapshot = _snapshot(db_or_store, None, business)
     if isinstance(since, str):
         since = _parsed(since)
@@ -122,8 +129,9 @@ def changes_since(
 
 def run_changes(db_or_store: object, run_id: int) -> Changes:
     """Each business of run `run_id` against its own previous finished run (for alerts)."""
-    snapshot = _snapshot(db_or_store, run_id, None)
-    return _changes(snapshot, None, lambda b: _last(snapshot, b, run_id - 1))
+    with collector_off():
+        snapshot = _snapshot(db_or_store, run_id, None)
+        return _changes(snapshot, None, lambda b: _last(snapshot, b, run_id - 1))
 
 
 def snapshot_changes(

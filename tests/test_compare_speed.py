@@ -365,6 +365,9 @@ def test_the_commands_reading_a_large_run_work_with_the_collector_off_and_turn_i
     assert run("report", "--format", "json", "--out", out) == {"build": False, "write_json": False}
     assert json.loads((tmp_path / "report" / "report.json").read_text())["businesses"]
     assert run("changes") == {"_snapshot": False}
+    seen.clear()  # the changes a batch's alerts read
+    assert changes.run_changes(db, 2).businesses
+    assert gc.isenabled() and dict(seen) == {"_snapshot": False}
     assert run("rejudge") == {"normalize_record": False, "stored": False}
     store = Store(db)  # judge_run as an audit calls it once its crawl is stored
     new = store.start_run("rejudge", {})
