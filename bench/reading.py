@@ -32,16 +32,18 @@ sys.path.insert(0, str(BENCH))
 import compare as compare_bench  # noqa: E402 - bench/compare.py, beside this file
 import paired  # noqa: E402 - bench/paired.py: a revision installed alone, its environment
 
-RUN = """
-import resource, sys, time
+RUN = (
+    compare_bench.OWN_PEAK
+    + """
+import sys, time
 from napaudit.cli import cli
 start, cpu = time.perf_counter(), time.process_time()
 cli(sys.argv[1:], standalone_mode=False)
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(elapsed, cpu + children.ru_utime + children.ru_stime,
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+print(elapsed, cpu + children.ru_utime + children.ru_stime, own_peak_kb(), file=sys.stderr)
 """
+)
 
 COMMANDS = {
     "report --format json": ["report", "--format", "json"],
