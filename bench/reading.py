@@ -65,13 +65,11 @@ def timed(args: list[str], base: Path | None, cwd: Path) -> tuple[float, float, 
 
 
 def one(name: str, db: Path, folder: Path, base: Path | None, side: str) -> tuple:
+    if name == "rejudge":  # a new run each time: judged on a copy, so every round reads the same
+        db = shutil.copyfile(db, folder / f"rejudge-{side}.db")
     args = [*COMMANDS[name], "--db", str(db)]
     if name.startswith("report"):
         args += ["--out", str(folder / f"report-{side}")]
-    if name == "rejudge":  # a new run each time: judged on a copy, so every round reads the same
-        copy = folder / f"rejudge-{side}.db"
-        shutil.copyfile(db, copy)
-        args = [*COMMANDS[name], "--db", str(copy)]
     return timed(args, base, folder)
 
 
