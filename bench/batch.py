@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import memory  # noqa: E402 - bench/memory.py, beside this file
 from napaudit.sampleweb.generated import (  # noqa: E402
     GeneratedWeb,
     answerable_sources,
@@ -46,7 +47,7 @@ def run_batch(web, clients: Path, db: Path, sources: list[str], *more: str, cut_
 
     Returns (exit code, seconds, requests the server answered, peak RSS in MB). Linux carries a
     process's peak RSS over fork and exec, so that figure is at least this bench's own resident
-    memory when it starts the batch (`own_rss_mb`, printed beside it)."""
+    memory when it starts the batch (printed beside it)."""
     hits, started = len(web.hits), time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "napaudit", "batch", str(clients), "--sources", ",".join(sources),
@@ -67,18 +68,6 @@ def run_batch(web, clients: Path, db: Path, sources: list[str], *more: str, cut_
     if child.returncode not in (0, 130):
         print("\n".join(last))  # what the batch said last: why it failed
     return child.returncode, seconds, len(web.hits) - hits, usage.ru_maxrss / 1024
-
-
-def own_rss_mb() -> float | None:
-    """This process's resident memory now, in MB (None without /proc)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
 
 
 def _interrupt(child: subprocess.Popen, web, at: int) -> None:
@@ -112,7 +101,7 @@ def main() -> int:
         with serving(GeneratedWeb(generated, sources, latency=args.latency)) as web:
             print(f"{args.businesses:,} businesses x {len(sources)} sources: {', '.join(sources)}")
             (folder / "whole").mkdir()
-            floor = own_rss_mb()
+            floor = (memory.status_kib("VmRSS") or 0) / 1024  # the bench's own, now
             code, seconds, requests, peak = run_batch(web, clients, folder / "whole" / "a.db",
                                                       sources, *more)  # fmt: skip
             if code != 0:

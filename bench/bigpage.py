@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import memory  # noqa: E402 - bench/memory.py, beside this file
 from napaudit.spiders.extract import extract  # noqa: E402 - after the path set-up above
 
 # Area codes and exchanges of real US shape, so that every phone is a valid number.
@@ -59,28 +59,15 @@ def page(size: int) -> str:
     )
 
 
-def own_peak_kib() -> int:
-    """This process's own peak resident memory (VmHWM), in KiB. `ru_maxrss` would not do: Linux
-    carries the parent's peak over fork and exec into it, and the parent held the whole page."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:  # no /proc: the figure may then include the parent's peak
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-
-
 def measure(path: Path, size: int, limit: int | None) -> None:
     """One page, in this process: prints one line."""
     html = path.read_text(encoding="utf-8")
     extract("<p>1 Main St, Springfield, IL 62701</p>")  # imports and the ZIP index, untimed
-    before = own_peak_kib()
+    before = memory.own_peak_kib()  # the child's own: the parent held the whole page
     start = time.perf_counter()
     found = extract(html, "https://dir.example/all", limit=limit)
     elapsed = time.perf_counter() - start
-    peak = own_peak_kib()
+    peak = memory.own_peak_kib()
     print(
         f"{size:>8,} businesses ({len(html) / 2**20:5.1f} MB page): {elapsed:6.2f} s, "
         f"{len(found):,} returned, {found.left_out:,} left out, "

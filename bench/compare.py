@@ -30,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import memory  # bench/memory.py, beside this file: each step's own peak
+
 STREETS = [
     "Main",
     "Elm",
@@ -166,27 +168,11 @@ for r in rows:
 print(len(rows), time.perf_counter() - start)
 """
 
-# A step's own peak memory, in KiB. Not ru_maxrss: Linux carries a process's peak over fork and
-# exec into the program it starts, so each step's figure would be at least this bench's own peak
-# (~154 MB once the data is generated: the ZIP table it draws places from). VmHWM is the peak
-# of the step's own memory.
-OWN_PEAK = """
-import resource
-def own_peak_kb():
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:  # no /proc: the figure may then include the bench's own peak
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-"""
 
 COMPARE = (
-    OWN_PEAK
+    memory.IMPORT
     + """
-import sys, time
+import resource, sys, time
 import napaudit.auditor.audit as audit
 from napaudit.cli import cli
 free = []  # the idle cores compare saw, hence its workers (serial below two)
@@ -195,7 +181,7 @@ audit.free_cores = lambda *args, **kwargs: free.append(measure_free(*args, **kwa
 start, cpu = time.perf_counter(), time.process_time()
 cli(["compare", *sys.argv[1:]], standalone_mode=False)
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-main_kb = own_peak_kb()
+main_kb = own_peak_kib()
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu += children.ru_utime + children.ru_stime
 print(elapsed, main_kb, children.ru_maxrss, cpu, free[0] if free else 0, file=sys.stderr)

@@ -20,10 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import memory  # bench/memory.py, beside this file: the reader's own peak
+
 HEADER = ["id", "name", "address", "address2", "city", "state", "zip", "phone", "website",
           "hours"]  # fmt: skip
 
-READ = """
+READ = (
+    memory.IMPORT
+    + """
 import resource, sys, time
 from napaudit.auditor.records import iter_records, RowProblem
 start, records, problems = time.perf_counter(), 0, 0
@@ -35,14 +39,9 @@ if sys.argv[1] != "-":
             records += 1
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu = usage.ru_utime + usage.ru_stime  # the wall time includes waiting for a busy CPU
-peak = usage.ru_maxrss  # KiB on Linux; it counts in the bench's own peak, carried over exec
-try:
-    with open("/proc/self/status") as status:  # this process's own peak
-        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-except (OSError, StopIteration):
-    pass
-print(records, problems, time.perf_counter() - start, cpu, peak)
+print(records, problems, time.perf_counter() - start, cpu, own_peak_kib())
 """
+)
 
 
 def row(i: int) -> list[str]:

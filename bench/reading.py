@@ -30,18 +30,19 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import compare as compare_bench  # noqa: E402 - bench/compare.py, beside this file
+import memory  # noqa: E402 - bench/memory.py: each step's own peak
 import paired  # noqa: E402 - bench/paired.py: a revision installed alone, its environment
 
 RUN = (
-    compare_bench.OWN_PEAK
+    memory.IMPORT
     + """
-import sys, time
+import resource, sys, time
 from napaudit.cli import cli
 start, cpu = time.perf_counter(), time.process_time()
 cli(sys.argv[1:], standalone_mode=False)
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(elapsed, cpu + children.ru_utime + children.ru_stime, own_peak_kb(), file=sys.stderr)
+print(elapsed, cpu + children.ru_utime + children.ru_stime, own_peak_kib(), file=sys.stderr)
 """
 )
 
