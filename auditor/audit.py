@@ -16,7 +16,7 @@ import os
 import pickle
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from operator import itemgetter
 from queue import Empty
@@ -30,11 +30,12 @@ from napaudit.auditor.jsontext import json_text
 from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Record, Result, Verdict
 from napaudit.auditor.normalize.place import zip_info
-from napaudit.auditor.normalize.record import Normalized, normalize_record
+from napaudit.auditor.normalize.record import Normalized, normalize_record, normalize_records
 from napaudit.auditor.normalize.text import squash, unicode_only
 from napaudit.auditor.records import RowProblem
 
 CHUNK = 500  # listings a worker sends back at a time
+STAGE = 500  # listings taken through each step of judging together (_judge)
 PARALLEL_FROM = 5000  # below this, forking costs more than it saves
 
 _NOT_DIGITS = {c: None for c in range(128) if not chr(c).isdigit()}  # str.translate deletes them
@@ -83,7 +84,7 @@ def compare_records(
 
 
 def normalize_businesses(businesses: list[Record]) -> list[Normalized]:
-    return [normalize_record(b) for b in businesses]
+    return normalize_records(businesses)
 
 
 def free_cores(interval: float = 0.2, since: tuple | None = None) -> int:
@@ -257,21 +258,23 @@ def _can_pickle(value: object) -> bool:
     return True
 
 
-def _judge(shared: dict, records: Iterable[Record]) -> Iterator[Result]:
-    """Normalize, identify and judge each listing."""
+def _judge(shared: dict, records: Sequence[Record]) -> Iterator[Result]:
+    """Normalize, identify and judge each listing, STAGE listings at a time: each step runs over
+    the batch before the next begins (normalize_records says why)."""
     by_id, identifier = shared["by_id"], shared["identifier"]
-    for rec in records:
-        found = normalize_record(rec)
-        match = None
-        if rec.business_id is not None:
-            business_id = rec.business_id
-        else:
-            match = identifier.identify(found)
-            business_id = match.business_id
-        business = by_id[business_id] if business_id else None
-        verdicts = judge(business, found) if business else []
-        normalized = json_text(found.as_dict())
-        yield Result(rec, normalized, match, business, verdicts)
+    for start in range(0, len(records), STAGE):
+        batch = records[start : start + STAGE]
+        found = normalize_records(batch)
+        matches = [None if rec.business_id is not None else identifier.identify(listing)
+                   for rec, listing in zip(batch, found, strict=True)]  # fmt: skip
+        businesses = []
+        for rec, match in zip(batch, matches, strict=True):
+            business_id = rec.business_id if match is None else match.business_id
+            businesses.append(by_id[business_id] if business_id else None)
+        verdicts = [judge(business, listing) if business else []
+                    for business, listing in zip(businesses, found, strict=True)]  # fmt: skip
+        normalized = [json_text(listing.as_dict()) for listing in found]
+        yield from map(Result, batch, normalized, matches, businesses, verdicts)
 
 
 def rank_candidates(business: Normalized, found: list[dict]) -> list[tuple[float, list[str], dict]]:

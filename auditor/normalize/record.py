@@ -7,6 +7,7 @@ ZIP), so they are read together here; every other declared field with a normaliz
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -72,9 +73,25 @@ class Normalized:
 
 def normalize_record(record: Record) -> Normalized:
     street = record.street_line()
-    address, city, state, zip_text, taken, zip5, zip4 = _postal(
-        street, record.city, record.state, record.zip
-    )
+    return _normalized(record, street, _postal(street, record.city, record.state, record.zip),
+                       normalize_phone(record.phone or "", record.country or "US"))  # fmt: skip
+
+
+def normalize_records(records: Sequence[Record]) -> list[Normalized]:
+    """normalize_record of each, in stages: every street line, then every phone, then the rest.
+    The same values; a stage's code and data stay in the processor's caches while it runs over
+    the batch, where one record at a time goes through every stage in turn (measured
+    2026-12-05 on bench/compare.py's listings, with identifying and judging also in stages:
+    ~14 % less CPU judging a worker's half; docs/speed.md)."""
+    streets = [record.street_line() for record in records]
+    postal = [_postal(street, r.city, r.state, r.zip)
+              for street, r in zip(streets, records, strict=True)]  # fmt: skip
+    phones = [normalize_phone(r.phone or "", r.country or "US") for r in records]
+    return list(map(_normalized, records, streets, postal, phones))
+
+
+def _normalized(record: Record, street: str, postal: tuple, phone: Phone) -> Normalized:
+    address, city, state, zip_text, taken, zip5, zip4 = postal
     hours = normalize_hours(record.hours)
     shown = {
         "name": squash(record.name),
@@ -94,7 +111,7 @@ def normalize_record(record: Record) -> Normalized:
         record=record,
         name=normalize_name(record.name or ""),
         address=address,
-        phone=normalize_phone(record.phone or "", record.country or "US"),
+        phone=phone,
         website=normalize_website(record.website or ""),
         hours=hours,
         city=city,
