@@ -37,7 +37,7 @@ from napaudit.options import (
 from napaudit.report_cli import report
 from napaudit.reports.config import load_weights
 from napaudit.reports.export import FORMATS, Writer, encoder
-from napaudit.reports.scores import RunScores
+from napaudit.reports.scores import RunScores, listing_score
 from napaudit.runs import open_store
 from napaudit.schedule_cli import schedule
 
@@ -153,7 +153,8 @@ def _encoder(fmt: str):
             if version is None:
                 version = versions[business_id] = content_version(r.business.record)
         statuses = {v.field: v.status for v in r.verdicts}
-        counted = (r.linked_by or "unmatched", business_id, r.listing.source, r.outcome, statuses)
+        counted = (r.linked_by or "unmatched", business_id, r.listing.source, r.outcome, statuses,
+                   listing_score(statuses))  # fmt: skip
         strings = verdict_strings(r.verdicts)  # encoded once, for the text and the check
         return text(r, strings), result_rows(r, version, strings), counted
 
@@ -169,11 +170,11 @@ def _weights():
 
 def _tally(encoded, writer: Writer, tally: Counter, board: RunScores):
     """Write each result's text, count it, score it; pass its store rows on."""
-    for text, rows, (linked, business_id, source, outcome, statuses) in encoded:
+    for text, rows, (linked, business_id, source, outcome, statuses, scored) in encoded:
         writer.write(text)
         tally[linked] += 1
         tally.update(statuses.values())  # counted in C
-        board.add(business_id, source, outcome, statuses)
+        board.add(business_id, source, outcome, statuses, scored)
         yield rows
 
 

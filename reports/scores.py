@@ -42,6 +42,14 @@ def accuracy_of(statuses: dict[str, str]) -> float | None:
     return right / total if total else None
 
 
+def listing_score(statuses: dict[str, str]) -> tuple[float | None, int]:
+    """What a checked listing adds to its business's score: its accuracy (None when nothing
+    was judged) and how many of its fields are wrong or missing."""
+    if not statuses:
+        return None, 0
+    return accuracy_of(statuses), sum(1 for s in statuses.values() if s in ("mismatch", "missing"))
+
+
 class RunScores:
     """Each business's score in one run, added up listing by listing as the run judges them
     (a compare of 100,000 listings never reads its findings back to score them)."""
@@ -52,27 +60,31 @@ class RunScores:
         self.own = own_site_sources(weights.catalog)
         self.pages: dict[tuple[str, str], list[tuple[str, dict]]] = defaultdict(list)
 
-    def add(self, business_id: str | None, source: str, outcome: str, statuses: dict) -> None:
+    def add(self, business_id: str | None, source: str, outcome: str, statuses: dict,
+            scored: tuple[float | None, int] | None = None) -> None:  # fmt: skip
+        """One listing's result; `scored`: its `listing_score`, when the caller has it (compare's
+        workers compute it beside the judging, so the process that adds up does less)."""
         if not business_id:
             return
         if source in self.own:  # one listing, once every page of the site is in
             self.pages[business_id, source].append((outcome, dict(statuses)))
             return
-        self._add(business_id, source, outcome, statuses)
+        self._add(business_id, source, outcome, statuses, scored)
 
-    def _add(self, business_id: str, source: str, outcome: str, statuses: dict) -> None:
+    def _add(self, business_id: str, source: str, outcome: str, statuses: dict,
+             scored: tuple[float | None, int] | None = None) -> None:  # fmt: skip
         board = self.by_business[business_id]  # weighted sum, weight, checked, not, problems
         if outcome != "ok":
             board[3] += 1
             return
-        value = accuracy_of(statuses) if statuses else None
+        value, problems = listing_score(statuses) if scored is None else scored
         if value is None:
             return
         weight = self.weights.source(source)
         board[0] += weight * value
         board[1] += weight
         board[2] += 1
-        board[4] += sum(1 for s in statuses.values() if s in ("mismatch", "missing"))
+        board[4] += problems
 
     def rows(self) -> list[dict]:
         for (business_id, source), pages in self.pages.items():
