@@ -10,14 +10,14 @@ businesses, judge every field, store the checks. No network: everything comes fr
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
+from itertools import chain, islice
 
 from napaudit.auditor.collector import collector_off
 from napaudit.auditor.history import History
 from napaudit.auditor.identify import Identifier, Match, score_pair
 from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Record, Result
-from napaudit.auditor.normalize.record import Normalized, normalize_record
+from napaudit.auditor.normalize.record import Normalized, normalize_record, normalize_records
 from napaudit.auditor.store import Store
 
 BATCH = 2000  # listings judged and stored per transaction
@@ -45,22 +45,25 @@ def _judge_unjudged(store: Store, run_id: int, normalized: dict[str, Normalized]
     canon = OnDemand({bid: record for bid, (_, record) in records.items()}, normalized)
     identifier: Identifier | None = None
     tally: Counter = Counter()
-    batch: list[tuple[dict, Result]] = []
-    for row, record in chain([first], unjudged):
-        listing = normalize_record(record)
-        given = record.business_id if record.business_id in records else None
-        if given is None and identifier is None:  # identified among every business of the run
-            identifier = Identifier([canon[bid] for bid in records])
-        match, business_id = _link(row, listing, given, canon, identifier)
-        business = canon[business_id] if business_id else None
-        verdicts = judge(business, listing) if business else []
-        for v in verdicts:
-            tally[v.status] += 1
-        batch.append((row, Result(listing.record, "", match, business, verdicts)))
-        if len(batch) >= BATCH:
-            store.save_judged(run_id, batch)
-            batch = []
-    store.save_judged(run_id, batch)
+    rows = chain([first], unjudged)
+    while pairs := list(islice(rows, BATCH)):
+        # in stages, as compare judges (auditor.audit._judge): every listing normalized, then
+        # each linked to its business, then each judged
+        listings = normalize_records([record for _, record in pairs])
+        links = []
+        for (row, record), listing in zip(pairs, listings, strict=True):
+            given = record.business_id if record.business_id in records else None
+            if given is None and identifier is None:  # identified among the run's businesses
+                identifier = Identifier([canon[bid] for bid in records])
+            links.append(_link(row, listing, given, canon, identifier))
+        batch: list[tuple[dict, Result]] = []
+        for (row, _), listing, (match, business_id) in zip(pairs, listings, links, strict=True):
+            business = canon[business_id] if business_id else None
+            verdicts = judge(business, listing) if business else []
+            for v in verdicts:
+                tally[v.status] += 1
+            batch.append((row, Result(listing.record, "", match, business, verdicts)))
+        store.save_judged(run_id, batch)
     return tally
 
 
