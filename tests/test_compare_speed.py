@@ -223,8 +223,10 @@ def expected() -> dict:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Several chunks per worker, so that their order on the way back is tested."""
+    """Several chunks per worker, and several batches judged in stages per chunk (and in a
+    serial run), so that their order on the way back and across batches is tested."""
     monkeypatch.setattr(audit, "CHUNK", 97)
+    monkeypatch.setattr(audit, "STAGE", 41)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -277,6 +279,20 @@ if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
 
 def _boom(result):
     raise ValueError(f"cannot encode {result.listing.id}")
+
+
+def test_normalizing_in_stages_gives_each_record_its_own_values(inputs):
+    """normalize_records (street lines, then phones, then the rest) gives each record what
+    normalize_record gives it alone, in the same order."""
+    from napaudit.auditor.normalize.record import normalize_record, normalize_records
+
+    businesses, _ = read_records(inputs / "canonical.csv", "canonical")
+    listings, _ = read_records(inputs / "listings.csv", "listings")
+    records = businesses + listings
+    staged = normalize_records(records)
+    assert len(staged) == len(records)
+    assert all(n.record is r for n, r in zip(staged, records, strict=True))
+    assert staged == [normalize_record(r) for r in records]
 
 
 def test_a_worker_error_reaches_the_caller(inputs):
@@ -351,7 +367,7 @@ def test_the_commands_reading_a_large_run_work_with_the_collector_off_and_turn_i
         monkeypatch.setattr(module, name, watched)
 
     for module, name in ((build, "build"), (render, "write_json"), (changes, "_snapshot"),
-                         (judging, "normalize_record"), (History, "stored")):  # fmt: skip
+                         (judging, "normalize_records"), (History, "stored")):  # fmt: skip
         watching(module, name)
 
     def run(*args):
@@ -368,7 +384,7 @@ def test_the_commands_reading_a_large_run_work_with_the_collector_off_and_turn_i
     seen.clear()  # the changes a batch's alerts read
     assert changes.run_changes(db, 2).businesses
     assert gc.isenabled() and dict(seen) == {"_snapshot": False}
-    assert run("rejudge") == {"normalize_record": False, "stored": False}
+    assert run("rejudge") == {"normalize_records": False, "stored": False}
     store = Store(db)  # judge_run as an audit calls it once its crawl is stored
     new = store.start_run("rejudge", {})
     store.copy_history(1, new)
