@@ -390,7 +390,7 @@ def test_the_commands_reading_a_large_run_work_with_the_collector_off_and_turn_i
     store.copy_history(1, new)
     seen.clear()
     assert sum(judging.judge_run(store, new).values()) > 0
-    assert gc.isenabled() and dict(seen) == {"normalize_record": False}
+    assert gc.isenabled() and dict(seen) == {"normalize_records": False}
     with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the failure, it is on again
         run("report", "--run", "99", "--out", out)
     assert gc.isenabled()
