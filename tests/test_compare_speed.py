@@ -295,6 +295,27 @@ def test_normalizing_in_stages_gives_each_record_its_own_values(inputs):
     assert staged == [normalize_record(r) for r in records]
 
 
+def test_rejudge_in_small_batches_gives_the_verdicts_compare_gave(inputs, monkeypatch, tmp_path,
+                                                                    capsys):  # fmt: skip
+    """rejudge judges a run's listings a batch at a time, in stages (normalized, linked,
+    judged): with batches of 7, every verdict is still the one compare gave its listing."""
+    import napaudit.auditor.judging as judging
+
+    import napaudit.cli as cli_module
+
+    monkeypatch.setattr(judging, "BATCH", 7)
+    db = str(tmp_path / "a.db")
+    cli_module.cli(["compare", str(inputs / "canonical.csv"), str(inputs / "listings.csv"),
+                    "--out", str(tmp_path / "o.jsonl"), "--db", db], standalone_mode=False)  # fmt: skip
+    conn = sqlite3.connect(db)
+    given = conn.execute("SELECT count(*) FROM findings").fetchone()[0]
+    conn.close()
+    capsys.readouterr()
+    cli_module.cli(["rejudge", "--db", db], standalone_mode=False)
+    said = capsys.readouterr().out
+    assert f"Re-judged run 1 as run 2: {given} verdicts, 0 changed." in said
+
+
 def test_a_worker_error_reaches_the_caller(inputs):
     businesses, _ = read_records(inputs / "canonical.csv", "canonical")
     records, _ = read_records(inputs / "listings.csv", "listings")
