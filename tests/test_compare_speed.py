@@ -324,6 +324,21 @@ def test_a_worker_error_reaches_the_caller(inputs):
         next(iter(encoded))
 
 
+def test_the_workers_start_at_once_and_stop_when_their_results_are_dropped(inputs):
+    """compare_records forks its workers before returning, so that they judge while the caller
+    stores the businesses; results dropped unread (the caller failed first) stop them."""
+    import multiprocessing
+
+    businesses, _ = read_records(inputs / "canonical.csv", "canonical")
+    records, _ = read_records(inputs / "listings.csv", "listings")
+    assert multiprocessing.active_children() == []
+    _, encoded, _ = audit.compare_records(businesses, records, workers=2, encode=_boom)
+    assert len(multiprocessing.active_children()) == 2
+    del encoded
+    assert multiprocessing.active_children() == []
+    assert audit._SHARED == {}
+
+
 def test_the_collector_is_off_from_reading_to_storing_and_on_after(inputs, monkeypatch, tmp_path):
     """`napaudit compare` reads, normalizes and stores with the cyclic collector off (its
     objects hold no cycles; collections of the growing heap freed nothing and took a quarter of
