@@ -42,7 +42,11 @@ _LATER_FIELDS = tuple(f for f in RAW_FIELDS if f not in V1_FIELDS)
 # A record's values in these orders, read in C (several attributes: each getter gives a tuple).
 _V1_VALUES = attrgetter(*V1_FIELDS)
 _RAW_VALUES = attrgetter(*RAW_FIELDS)
-FLUSH_EVERY = 5000  # results written per transaction
+# Results written per transaction. Each commit writes every page the transaction changed to the
+# write-ahead log; results arrive in hash order, so most index pages change in every transaction
+# (measured 2026-12-05, bench/compare.py's 100,000 results stored alone, three rounds: 2.10-2.22
+# CPU-s with 20,000, 2.24-2.77 with 5,000; 100,000 spilled the page cache and took more).
+FLUSH_EVERY = 20000
 # Results inserted at a time, within a transaction: when the last result comes, only this many
 # are left to insert (a compare's main process finished 5,000 after its workers had: ~0.13 s).
 INSERT_EVERY = 500
