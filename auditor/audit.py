@@ -28,7 +28,6 @@ from napaudit.auditor.collector import collector_off
 from napaudit.auditor.cores import usable_cores
 from napaudit.auditor.fields import EXTRACTED
 from napaudit.auditor.identify import Identifier, Match, score_pair
-from napaudit.auditor.jsontext import json_text
 from napaudit.auditor.judge import judge
 from napaudit.auditor.models import Record, Result, Verdict
 from napaudit.auditor.normalize.place import zip_info
@@ -300,7 +299,7 @@ def _judge(shared: dict, records: Sequence[Record]) -> Iterator[Result]:
             businesses.append(by_id[business_id] if business_id else None)
         verdicts = [judge(business, listing) if business else []
                     for business, listing in zip(businesses, found, strict=True)]  # fmt: skip
-        normalized = [json_text(listing.as_dict()) for listing in found]
+        normalized = [listing.json() for listing in found]
         yield from map(Result, batch, normalized, matches, businesses, verdicts)
 
 
@@ -343,7 +342,7 @@ def page_listing(
     # normalized once, when ranked: the values are the same, only the record's name differs
     listing = replace(listing, record=record)
     match = Match(business.record.id, round(score, 3), business.record.id, evidence)
-    normalized = json_text(listing.as_dict())
+    normalized = listing.json()
     return Result(listing.record, normalized, match, business, judge(business, listing),
                   fetched_at=fetched_at)  # fmt: skip
 

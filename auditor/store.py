@@ -209,7 +209,7 @@ class Store:
             versions[b.record.id] = version
             uid = business_uid(b.record.id, version)
             raw = (_text(getattr(b.record, f)) for f in RAW_FIELDS)
-            rows.append((b.record.id, version, *raw, _json(b.as_dict()), uid))
+            rows.append((b.record.id, version, *raw, b.json(), uid))
             history.append((run_id, b.record.id, version, uid))
         insert(self.db, "businesses", BUSINESS_COLUMNS, rows)
         insert(self.db, "run_businesses", ("run_id", "business_id", "version", "business"),

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from napaudit.auditor.jsontext import json_text
 from napaudit.auditor.models import Record
 from napaudit.auditor.normalize.record import Normalized
 from napaudit.auditor.store import ResultRows, Store
@@ -217,3 +218,6 @@ class _Normalized:
 
     def as_dict(self) -> dict:
         return self.values
+
+    def json(self) -> str:
+        return json_text(self.values)

@@ -295,6 +295,34 @@ def test_normalizing_in_stages_gives_each_record_its_own_values(inputs):
     assert staged == [normalize_record(r) for r in records]
 
 
+def test_a_records_normalized_json_is_what_json_dumps_writes_of_its_values(inputs):
+    """Normalized.json writes the store's normalized column without building as_dict: the same
+    text as json.dumps(as_dict()), for every record of the generated input (accents, units,
+    hours, formula-like cells, empty fields) and for values of other types than declared."""
+    from napaudit.auditor.normalize.record import normalize_records
+
+    businesses, _ = read_records(inputs / "canonical.csv", "canonical")
+    listings, _ = read_records(inputs / "listings.csv", "listings")
+    found = normalize_records(businesses + listings)
+    assert any(n.address.units for n in found) and any(n.hours.week for n in found)
+    for n in found:
+        assert n.json() == json.dumps(n.as_dict(), ensure_ascii=False)
+    n = next(n for n in found if n.address.units and not n.hours.week)
+    odd = [
+        dataclasses.replace(n, address=dataclasses.replace(n.address, units=(("STE",),))),
+        dataclasses.replace(n, address=dataclasses.replace(n.address, number=None)),
+        dataclasses.replace(n, address=dataclasses.replace(n.address, notes=("c/o", 'a "b"'))),
+        dataclasses.replace(n, phone=dataclasses.replace(n.phone, valid=1)),
+        dataclasses.replace(n, zip5="", zip4="1234"),
+        dataclasses.replace(n, city_key="Zürich\u2028", state=None),
+        dataclasses.replace(n, values={**n.values, "categories": ["a", 2]}),
+        dataclasses.replace(n, values={**n.values, "status": {"open": True}}),
+        dataclasses.replace(n, values={**n.values, "status": None, "categories": ()}),
+    ]
+    for n in odd:
+        assert n.json() == json.dumps(n.as_dict(), ensure_ascii=False)
+
+
 def test_rejudge_in_small_batches_gives_the_verdicts_compare_gave(inputs, monkeypatch, tmp_path,
                                                                     capsys):  # fmt: skip
     """rejudge judges a run's listings a batch at a time, in stages (normalized, linked,
