@@ -576,6 +576,11 @@ def test_json_text_refuses_what_json_dumps_refuses():
         with pytest.raises(theirs.type, match=re.escape(str(theirs.value))):
             json_text(value)
     assert json_text({"after": "a refusal"}) == '{"after": "a refusal"}'  # nothing left over
+    inner = {"a": [1, object()]}  # refused inside a dict and a list: the same ones, fixed, pass
+    with pytest.raises(TypeError):
+        json_text(inner)
+    inner["a"][1] = 2
+    assert json_text(inner) == '{"a": [1, 2]}'
 
 
 def test_a_compare_that_fails_midway_keeps_what_it_committed(inputs, monkeypatch, tmp_path):
