@@ -24,6 +24,7 @@ import random
 import re
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -359,8 +360,15 @@ def test_the_workers_start_at_once_and_stop_when_their_results_are_dropped(input
 
     businesses, _ = read_records(inputs / "canonical.csv", "canonical")
     records, _ = read_records(inputs / "listings.csv", "listings")
+    gate = multiprocessing.get_context("fork").Event()  # never set: the workers stay until stopped
+
+    def held(result):
+        gate.wait()
+        return _boom(result)
+
     assert multiprocessing.active_children() == []
-    _, encoded, _ = audit.compare_records(businesses, records, workers=2, encode=_boom)
+    _, encoded, _ = audit.compare_records(businesses, records, workers=2, encode=held)
+    time.sleep(0.2)  # long enough for a worker that ran on to its end (~0.08 s) to be gone
     assert len(multiprocessing.active_children()) == 2
     del encoded
     assert multiprocessing.active_children() == []
