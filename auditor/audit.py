@@ -5,7 +5,8 @@ the listings, while this process writes what they send back, in input order. The
 compare_records returns, so that they begin while the caller stores the businesses. Workers
 inherit the canonical records, the identification index and the ZIP table from the fork; the
 listings of one business go to one worker (`route`), so that the strings they share are parsed
-once.
+once. Listings read by a helper (`records.read_aside`) can come routed from it (`routed`): each
+worker then reads back its own share, and this process none of them.
 What travels back is each result already encoded by the caller's `encode` (compare: its output
 text and store rows), or else only its normalized values, its match and its verdicts.
 """
@@ -17,9 +18,10 @@ import multiprocessing
 import os
 import pickle
 import time
+from array import array
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from queue import Empty
 from typing import TypeVar
@@ -33,7 +35,7 @@ from napaudit.auditor.models import Record, Result, Verdict
 from napaudit.auditor.normalize.place import zip_info
 from napaudit.auditor.normalize.record import Normalized, normalize_record, normalize_records
 from napaudit.auditor.normalize.text import squash, unicode_only
-from napaudit.auditor.records import RowProblem
+from napaudit.auditor.records import RowProblem, record_values
 
 CHUNK = 500  # listings a worker sends back at a time
 STAGE = 500  # listings taken through each step of judging together (_judge)
@@ -48,10 +50,72 @@ Judged = tuple[str, Match | None, str | None, list[Verdict]]
 T = TypeVar("T")
 
 
+@dataclass
+class Routed:
+    """Listings as the helper that read them left them (`routed`): the usable ones routed among
+    `workers` there, each worker's share pickled apart. A forked worker reads back its own
+    share; this process reads none, unless it judges them otherwise (`records`)."""
+
+    problems: list[RowProblem]  # the rows skipped as the file was read
+    unknown: list[RowProblem]  # the rows naming a business that is not among the businesses
+    chosen: Sequence[int]  # route(usable listings, ..., workers)
+    parts: list[bytes]  # each worker's listings' field values (record_values), pickled
+    needs_index: bool  # some listing names no business: it must be identified
+
+    @property
+    def workers(self) -> int:
+        return len(self.parts)
+
+    def __len__(self) -> int:
+        return len(self.chosen)
+
+    def records(self) -> list[Record]:
+        """The usable listings, in input order."""
+        shares = [iter(_share(part)) for part in self.parts]
+        return [next(shares[w]) for w in self.chosen]
+
+
+def routed(businesses: list[Record], listings_path: str, workers: int) -> Callable:
+    """`records.read_aside`'s `prepare` for compare: in the helper that read the listings, set
+    the bad rows apart and route the rest among `workers` (as compare_records would), each
+    worker's share pickled on its own. This process then neither reads back nor routes the
+    listings (measured 2026-12-05 on bench/compare.py's input: ~0.34 s before the fork, against
+    ~0.17 s in each worker for its half)."""
+    by_id = {b.id: b for b in businesses}
+
+    def prepare(records: list[Record], problems: list[RowProblem]) -> Routed:
+        unknown = _unknown(records, by_id, listings_path)
+        usable = [rec for rec in records if rec.business_id is None or rec.business_id in by_id]
+        chosen = route(usable, by_id, workers)
+        shares: list[list[Record]] = [[] for _ in range(workers)]
+        for rec, w in zip(usable, chosen, strict=True):
+            shares[w].append(rec)
+        parts = [pickle.dumps(record_values(share), protocol=pickle.HIGHEST_PROTOCOL)
+                 for share in shares]  # fmt: skip
+        needs_index = any(rec.business_id is None for rec in usable)
+        return Routed(problems, unknown, array("H", chosen), parts, needs_index)
+
+    return prepare
+
+
+def _share(part: bytes) -> list[Record]:
+    return [Record(*values) for values in pickle.loads(part)]
+
+
+def _unknown(listings: Sequence[Record], by_id: Mapping, listings_path: str) -> list[RowProblem]:
+    return [
+        RowProblem(listings_path, rec.line, "business_id",
+                   f"business_id '{rec.business_id}' is not in the canonical records")
+        for rec in listings
+        if rec.business_id is not None and rec.business_id not in by_id
+    ]  # fmt: skip
+
+
 def compare_records(
-    businesses: list[Record], listings: list[Record], listings_path: str = "",
+    businesses: list[Record], listings: list[Record] | Routed, listings_path: str = "",
     workers: int | None = None, encode: Callable[[Result], T] | None = None,
     canon: list[Normalized] | None = None, since: tuple | None = None,
+    identifier: Identifier | None = None,
 ) -> tuple[list[Normalized], Iterator[Result] | Iterator[T], list[RowProblem]]:  # fmt: skip
     """Normalize the businesses, then yield one Result per usable listing, in input order (or,
     given `encode`, what it makes of each Result, made where the listing was judged).
@@ -59,9 +123,12 @@ def compare_records(
     A listing naming a business_id that is not among the businesses is a bad row: it is
     returned as a problem, not judged. `workers` is the number of processes that judge beside
     this one (0: judge here); by default as many as the cores free now (`free_cores`), when
-    there are two or more and PARALLEL_FROM listings or more. `canon`: the businesses already
+    there are two or more and PARALLEL_FROM listings or more. `listings` may come `Routed` from
+    the helper that read them: each worker then takes back its own share, when the workers are
+    those they were routed for and `encode` is given. `canon`: the businesses already
     normalized (`normalize_businesses`); `since`: a `cpu_snapshot` taken before the caller's
-    own work on this compare began.
+    own work on this compare began; `identifier`: their identification index, made already
+    (`warm`).
     """
     # The cores' idleness is read over this process's own work (from `since`: the reading too;
     # else the businesses' normalizing), its own time given back, rather than over a pause.
@@ -71,17 +138,26 @@ def compare_records(
     if canon is None:
         canon = normalize_businesses(businesses)
     by_id = {n.record.id: n for n in canon}
-    problems = [
-        RowProblem(listings_path, rec.line, "business_id",
-                   f"business_id '{rec.business_id}' is not in the canonical records")
-        for rec in listings
-        if rec.business_id is not None and rec.business_id not in by_id
-    ]  # fmt: skip
-    usable = [rec for rec in listings if rec.business_id is None or rec.business_id in by_id]
+    usable: list[Record] | Routed
+    if isinstance(listings, Routed):
+        problems, usable = listings.unknown, listings
+    else:
+        problems = _unknown(listings, by_id, listings_path)
+        usable = [rec for rec in listings if rec.business_id is None or rec.business_id in by_id]
     if workers is None:
         free = free_cores(since=watched) if len(usable) >= PARALLEL_FROM else 0
         workers = free if free > 1 else 0
-    return canon, _results(canon, by_id, usable, workers, encode), problems
+    if isinstance(usable, Routed) and (workers != usable.workers or encode is None):
+        usable = usable.records()  # judged here, by other workers, or returned as Results
+    return canon, _results(canon, by_id, usable, workers, encode, identifier), problems
+
+
+def warm(canon: list[Normalized]) -> Identifier:
+    """What needs only the businesses, made ahead: the identification index (returned, for
+    compare_records) and the ZIP table. `napaudit compare` makes them while the helper reading
+    the listings has not finished, time it would otherwise spend waiting for them."""
+    zip_info("00000")
+    return Identifier(canon)
 
 
 def normalize_businesses(businesses: list[Record]) -> list[Normalized]:
@@ -127,11 +203,17 @@ def cpu_snapshot() -> tuple[list[int], float, float] | None:
     return machine, own, time.monotonic()
 
 
-def _results(canon, by_id, listings: list[Record], workers: int, encode) -> Iterator:
-    needs_index = any(rec.business_id is None for rec in listings)
+def _results(canon, by_id, listings: list[Record] | Routed, workers: int, encode,
+             identifier: Identifier | None = None) -> Iterator:  # fmt: skip
+    if identifier is None:
+        if isinstance(listings, Routed):
+            needs_index = listings.needs_index
+        else:
+            needs_index = any(rec.business_id is None for rec in listings)
+        identifier = Identifier(canon) if needs_index else None
     shared = {
         "by_id": by_id,
-        "identifier": Identifier(canon) if needs_index else None,
+        "identifier": identifier,
         "listings": listings,
         "encode": encode,
     }
@@ -154,7 +236,7 @@ def _judged_here(shared: dict, listings: list[Record], encode) -> Iterator:
         yield from judged if encode is None else map(encode, judged)
 
 
-def route(listings: list[Record], by_id: dict[str, Normalized], workers: int) -> list[int]:
+def route(listings: Sequence[Record], by_id: Mapping[str, Record], workers: int) -> list[int]:
     """The worker that judges each listing. The listings of one business mostly go to the same
     worker, so that the strings they share (address lines, phones) are parsed by one process
     only, and its caches serve the rest: keyed by the last seven digits of the phone, else the
@@ -171,7 +253,7 @@ def route(listings: list[Record], by_id: dict[str, Normalized], workers: int) ->
         if business_id:
             key = named.get(business_id)
             if key is None:
-                seen = by_id[business_id].record
+                seen = by_id[business_id]  # the business as read
                 key = named[business_id] = _route_key(seen.phone, seen.address)
         else:
             key = _route_key(rec.phone, rec.address)
@@ -212,12 +294,15 @@ def _forked(shared: dict, workers: int) -> Iterator:
     order. Started (its first None taken), the generator stops the workers when it is closed,
     or dropped unfinished."""
     listings, by_id, encode = shared["listings"], shared["by_id"], shared["encode"]
-    chosen = route(listings, by_id, workers)
+    if isinstance(listings, Routed):  # routed already, each worker's share apart
+        chosen, parts = listings.chosen, listings.parts
+    else:
+        chosen, parts = route(listings, {k: n.record for k, n in by_id.items()}, workers), None
     zip_info("00000")  # the ZIP table, read once here and shared, not once per worker
     gc.freeze()
     context = multiprocessing.get_context("fork")
     queues = [context.Queue() for _ in range(workers)]  # a worker never waits for this process
-    _SHARED.update(shared, chosen=chosen)
+    _SHARED.update(shared, chosen=chosen, parts=parts)
     processes = [context.Process(target=_work, args=(w, queues[w]), daemon=True)
                  for w in range(workers)]  # fmt: skip
     try:
@@ -263,8 +348,11 @@ def _work(worker: int, queue) -> None:
     """In a forked worker: judge this worker's listings, in input order, and send them back in
     chunks, each result encoded once (`encode`), or else as picklable values only."""
     try:
-        records = [rec for rec, w in zip(_SHARED["listings"], _SHARED["chosen"], strict=True)
-                   if w == worker]  # fmt: skip
+        if _SHARED["parts"] is not None:
+            records = _share(_SHARED["parts"][worker])
+        else:
+            records = [rec for rec, w in zip(_SHARED["listings"], _SHARED["chosen"], strict=True)
+                       if w == worker]  # fmt: skip
         encode = _SHARED["encode"] or _picklable
         for start in range(0, len(records), CHUNK):
             queue.put([encode(r) for r in _judge(_SHARED, records[start : start + CHUNK])])

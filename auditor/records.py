@@ -20,7 +20,7 @@ import os
 import pickle
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from operator import attrgetter
 from pathlib import Path
 from typing import Literal
@@ -149,9 +149,11 @@ ASIDE_FROM = 4 * 1024 * 1024  # bytes
 _RECORD_VALUES = attrgetter(*(f.name for f in dataclasses.fields(Record)))  # in __init__'s order
 
 
-def read_aside(path: str | Path, kind: Kind) -> Aside | None:
+def read_aside(path: str | Path, kind: Kind, prepare: Callable | None = None) -> Aside | None:
     """A forked helper reading `path` (its records taken back with `Aside.result`), when the
-    file is large enough to be worth it and another core may take the work; else None."""
+    file is large enough to be worth it and another core may take the work; else None.
+    `prepare(records, problems)`, when given, runs in the helper on what it read, and what it
+    returns (picklable) is what `result` gives instead."""
     try:
         big = os.stat(path).st_size >= ASIDE_FROM
     except OSError:
@@ -160,7 +162,13 @@ def read_aside(path: str | Path, kind: Kind) -> Aside | None:
         return None
     if multiprocessing.current_process().daemon:  # such a process may not start one
         return None
-    return Aside(str(path), kind)
+    return Aside(str(path), kind, prepare)
+
+
+def record_values(records: list[Record]) -> list[tuple]:
+    """Each record's field values, in `Record`'s order: cheaper to pickle and to read back than
+    the records (`Record(*values)` builds one again)."""
+    return list(map(_RECORD_VALUES, records))
 
 
 class Aside:
@@ -168,18 +176,26 @@ class Aside:
     each record's field values, the records built again here through their class (an object
     pickle rebuilds by setting its `__dict__` is slower to read from afterwards). When the
     helper fails, for whatever reason, the file is read here instead: its error is the one this
-    process would have raised, with the same words."""
+    process would have raised, with the same words (and `prepare` run here on what it read)."""
 
-    def __init__(self, path: str, kind: Kind):
-        self.path, self.kind = path, kind
+    def __init__(self, path: str, kind: Kind, prepare: Callable | None = None):
+        self.path, self.kind, self.prepare = path, kind, prepare
         context = multiprocessing.get_context("fork")
         self._conn, sending = context.Pipe(duplex=False)
-        self._process = context.Process(target=_read_aside, args=(path, kind, sending),
+        self._process = context.Process(target=_read_aside, args=(path, kind, sending, prepare),
                                         daemon=True)  # fmt: skip
         self._process.start()
         sending.close()  # the helper's end only: its exit ends the pipe
 
-    def result(self) -> tuple[list[Record], list[RowProblem]]:
+    def ready(self) -> bool:
+        """Whether what it read (or its failure) has come."""
+        try:
+            return self._conn.poll()
+        except OSError:
+            return True
+
+    def result(self):
+        """The records read and the rows skipped; or what `prepare` made of them."""
         try:
             payload = self._conn.recv_bytes()
         except (EOFError, OSError):  # the helper died
@@ -187,7 +203,10 @@ class Aside:
         finally:
             self.close()
         if not payload:
-            return read_records(self.path, self.kind)
+            read = read_records(self.path, self.kind)
+            return read if self.prepare is None else self.prepare(*read)
+        if self.prepare is not None:
+            return pickle.loads(payload)
         values, problems = pickle.loads(payload)
         return [Record(*v) for v in values], problems
 
@@ -200,12 +219,13 @@ class Aside:
         self._process.join()
 
 
-def _read_aside(path: str, kind: Kind, sending) -> None:
-    """In the helper: the records as tuples of their field values, pickled, or nothing."""
+def _read_aside(path: str, kind: Kind, sending, prepare: Callable | None = None) -> None:
+    """In the helper: the records as tuples of their field values (or what `prepare` made of
+    them), pickled, or nothing."""
     try:
         records, problems = read_records(path, kind)
-        payload = pickle.dumps((list(map(_RECORD_VALUES, records)), problems),
-                               protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
+        made = (record_values(records), problems) if prepare is None else prepare(records, problems)
+        payload = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException:
         payload = b""  # the parent reads the file itself, for its own error
     with contextlib.suppress(OSError):  # the parent stopped waiting (its own input failed)

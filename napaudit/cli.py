@@ -13,10 +13,13 @@ from napaudit.auditor.audit import (
     compare_records,
     cpu_snapshot,
     normalize_businesses,
+    routed,
+    warm,
 )
 from napaudit.auditor.catalog import CatalogError, load_catalog
 from napaudit.auditor.collector import collector_off
 from napaudit.auditor.config import ConfigError
+from napaudit.auditor.cores import usable_cores
 from napaudit.auditor.models import Result, verdict_strings
 from napaudit.auditor.records import InputError, read_aside, read_records
 from napaudit.auditor.store import content_version, result_rows
@@ -78,26 +81,35 @@ def compare(canonical: str, listings: str, fmt: str, out: str, excel: bool, db_p
     """
     with collector_off():  # from the first record read to the last stored (auditor.collector)
         since = cpu_snapshot()  # the cores' idleness is read from here (compare_records)
-        businesses, listing_records, problems, canon = _read_inputs(canonical, listings)
+        businesses, listing_records, problems, canon, index = _read_inputs(canonical, listings)
         with run_lock(db_path):  # one writer at a time: a running batch is never disturbed
             run_compare(businesses, listing_records, problems, listings, fmt, out, db_path,
-                        canonical, excel, canon=canon, since=since)  # fmt: skip
+                        canonical, excel, canon=canon, since=since, identifier=index)  # fmt: skip
 
 
 def _read_inputs(canonical: str, listings: str):
-    """The businesses, the listings, the rows skipped, and the businesses normalized or None.
-    A large listings file is read by a forked helper (`read_aside`) while this process reads
-    the businesses and normalizes them (measured 2026-12-04 on bench/compare.py's input: the
-    0.9 s the listings took here became the 0.14 s of taking them back)."""
-    aside = read_aside(listings, "listings")
-    canon = None
+    """The businesses, the listings, the rows skipped, and the businesses normalized and their
+    identification index (`warm`), each or None.
+    A large listings file is read by a forked helper (`read_aside`) while this process
+    normalizes the businesses (measured 2026-12-04 on bench/compare.py's input: the 0.9 s the
+    listings took here became the 0.14 s of taking them back); the helper also routes them
+    among compare's workers (`audit.routed`), so that each worker, not this process, takes
+    back its own share."""
     try:
         businesses, problems = read_records(canonical, "canonical")
+    except InputError as exc:
+        raise InputProblem(str(exc)) from None
+    aside = read_aside(listings, "listings", routed(businesses, listings, usable_cores()))
+    canon = index = None
+    try:
         if aside is None:
             listing_records, more = read_records(listings, "listings")
         else:
             canon = normalize_businesses(businesses)
-            listing_records, more = aside.result()
+            if not aside.ready():  # what the workers will share, while the helper finishes
+                index = warm(canon)
+            listing_records = aside.result()
+            more = listing_records.problems
     except InputError as exc:
         raise InputProblem(str(exc)) from None
     finally:
@@ -105,16 +117,17 @@ def _read_inputs(canonical: str, listings: str):
             aside.close()
     if not businesses:
         raise InputProblem(f"{canonical}: no usable business records")
-    return businesses, listing_records, problems + more, canon
+    return businesses, listing_records, problems + more, canon, index
 
 
 def run_compare(businesses, listing_records, problems, listings, fmt, out, db_path, canonical,
-                excel=False, workers=None, canon=None, since=None):  # fmt: skip
+                excel=False, workers=None, canon=None, since=None, identifier=None):  # fmt: skip
     """`canon`: the businesses already normalized; `since`: a `cpu_snapshot` taken before
-    reading them (each None when not), as compare_records takes them."""
+    reading them; `identifier`: their identification index (each None when not), as
+    compare_records takes them."""
     canon, encoded, more = compare_records(businesses, listing_records, listings, workers,
-                                           encode=_encoder(fmt), canon=canon,
-                                           since=since)  # fmt: skip
+                                           encode=_encoder(fmt), canon=canon, since=since,
+                                           identifier=identifier)  # fmt: skip
     warn_rows(problems + more)
     store = open_store(db_path)
     run_id = store.start_run("compare", {"canonical": canonical, "listings": listings},

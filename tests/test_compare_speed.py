@@ -243,6 +243,45 @@ def test_output_and_store_as_before(inputs, expected, small_chunks, fmt, workers
     )
 
 
+@pytest.mark.parametrize("routed_for_them", [True, False], ids=["shares", "taken back here"])
+def test_listings_routed_by_the_helper_that_read_them_give_the_output_as_before(
+    inputs, expected, small_chunks, monkeypatch, tmp_path, routed_for_them
+):
+    """`napaudit compare` with its listings read by a helper (a large file; here any): the helper
+    routes them among the workers (`audit.routed`), each worker takes back its own share and
+    this process none. With other workers than those routed for (here: none, the cores being
+    busy), this process takes them all back and judges them itself. The output and the store
+    are the reference's either way."""
+    from napaudit.auditor import records as records_module
+
+    from napaudit.cli import cli
+
+    monkeypatch.setattr(records_module, "ASIDE_FROM", 0)
+    aside = records_module.read_aside(inputs / "listings.csv", "listings")
+    if aside is None:
+        pytest.skip("one usable core, or no fork: no helper reads the listings")
+    aside.close()
+    workers = usable_cores() if routed_for_them else 0
+    monkeypatch.setattr(audit, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(audit, "free_cores", lambda *args, **kwargs: workers)
+    taken_back = []
+    read_back = audit.Routed.records
+    monkeypatch.setattr(
+        audit.Routed, "records", lambda self: taken_back.append(1) or read_back(self)
+    )
+    out, db = tmp_path / "out.jsonl", tmp_path / "store.db"
+    cli(["compare", str(inputs / "canonical.csv"), str(inputs / "listings.csv"), "--out",
+         str(out), "--db", str(db), "--format", "jsonl"], standalone_mode=False)  # fmt: skip
+    assert taken_back == ([] if routed_for_them else [1])
+    lines = _lines(out.read_bytes())
+    assert _sha("\n".join(lines)) == expected["jsonl"]["sha256"], explain("jsonl, routed",
+                                                                         expected["jsonl"], lines)  # fmt: skip
+    rows = dump(db, inputs)
+    assert _sha("\n".join(rows)) == expected["store"]["sha256"], explain(
+        "the store, routed", expected["store"], rows
+    )
+
+
 def test_reference_covers_what_it_should(expected):
     """The input reaches every kind of result: else the comparison proves little."""
     jsonl = [json.loads(line) for line in expected["jsonl"]["head"]]
@@ -473,8 +512,7 @@ def test_listings_of_one_business_go_to_one_worker(inputs):
     records, _ = read_records(inputs / "listings.csv", "listings")
     by_id = {b.id: b for b in businesses}
     records = [r for r in records if r.business_id is None or r.business_id in by_id]
-    canon = {b.id: type("N", (), {"record": b})() for b in businesses}
-    chosen = audit.route(records, canon, 2)
+    chosen = audit.route(records, by_id, 2)
     workers_of: dict[str, set[int]] = {}
     for rec, w in zip(records, chosen, strict=True):
         if rec.business_id:
@@ -482,7 +520,7 @@ def test_listings_of_one_business_go_to_one_worker(inputs):
     assert all(len(w) == 1 for w in workers_of.values())
     assert 0.3 < chosen.count(0) / len(chosen) < 0.7
     same = [dataclasses.replace(r, business_id=None, phone="(312) 555-0100") for r in records]
-    dealt = audit.route(same, canon, 2)  # one phone for all: dealt out in turn instead
+    dealt = audit.route(same, by_id, 2)  # one phone for all: dealt out in turn instead
     assert dealt.count(0) == pytest.approx(len(same) / 2, abs=audit.CHUNK)
 
 

@@ -68,6 +68,22 @@ def test_a_helper_that_dies_leaves_the_reading_to_this_process(aside_always, mon
     assert multiprocessing.active_children() == []
 
 
+def _tally(records_read, problems):
+    return [r.id for r in records_read], [p.line for p in problems], os.getpid()
+
+
+def test_what_the_helper_makes_of_the_records_comes_back(aside_always, monkeypatch, write):
+    """`prepare` runs in the helper on what it read, and what it makes comes back; a helper
+    that dies leaves both the reading and `prepare` to this process."""
+    path = write("l.csv", LISTINGS)
+    ids, lines, pid = read_aside(path, "listings", _tally).result()
+    assert (ids, lines) == _tally(*read_records(path, "listings"))[:2]
+    assert ids and lines and pid != os.getpid()
+    monkeypatch.setattr(records, "_read_aside", lambda *args: os._exit(3))
+    assert read_aside(path, "listings", _tally).result() == _tally(*read_records(path, "listings"))
+    assert multiprocessing.active_children() == []
+
+
 def test_one_allowed_core_reads_here(monkeypatch, write):
     """A container or `taskset` allowing this process one core: no helper, however large the
     file, even on a machine of many cores."""
@@ -92,12 +108,12 @@ def run(runner, tmp_path, clients, listings, tag):
     return result, out
 
 
-def test_a_bad_businesses_file_stops_the_helper_and_says_one_line(aside_always, write, tmp_path):
-    """The businesses are read while the helper reads the listings: their error ends the run
-    as before (exit 2, one line, nothing stored), and the helper goes with it, silently (its
-    own stderr is the terminal's: hence a process of its own here, not CliRunner)."""
-    # the error at the end of a long file: the helper has read the listings and waits to send
-    # them (more than a pipe holds) when the parent gives up on them
+def test_a_bad_businesses_file_says_one_line_and_starts_no_helper(aside_always, write, tmp_path):
+    """The businesses are read before the helper that reads the listings starts (it routes
+    them by the businesses): their error ends the run as before (exit 2, one line, nothing
+    stored), with no helper left behind, and nothing from it on stderr (the terminal's: hence
+    a process of its own here, not CliRunner)."""
+    # the error at the end of a long file
     rows = "".join(f"b{i},Acme {i}\n" for i in range(60_000))
     clients = write("c.csv", ("id,name\n" + rows + "b0,Acme\x00\n").encode())
     listings = write("l.csv", LISTINGS * 500)
@@ -116,9 +132,9 @@ def test_a_bad_businesses_file_stops_the_helper_and_says_one_line(aside_always, 
 class _Counting(records.Aside):
     made: list = []  # noqa: RUF012 - reset by each test that uses it
 
-    def __init__(self, path, kind):
+    def __init__(self, path, kind, prepare=None):
         _Counting.made.append((path, kind))
-        super().__init__(path, kind)
+        super().__init__(path, kind, prepare)
 
 
 def test_compare_writes_the_same_with_the_listings_read_aside(aside_always, runner, write,
