@@ -299,6 +299,20 @@ def test_respell_skipping_plain_words_respells_as_trying_every_rule(monkeypatch)
     assert skipping == [address_tokens.respell(t) for t in texts]
 
 
+def test_equal_addresses_are_one_key_and_unequal_ones_two():
+    """An address is a cache key (`address_differences`): one read again, built apart, finds
+    what the first stored; one that differs in any compared part does not."""
+    import dataclasses
+
+    first = normalize_address("570 N Main St Ste 200")
+    again = dataclasses.replace(first)  # equal, another object
+    other = dataclasses.replace(first, units=(("STE", "201"),))  # the same text, another unit
+    assert again is not first and again == first and hash(again) == hash(first)
+    cache = {first: "stored"}
+    assert cache.get(again) == "stored" and cache.get(other) is None
+    assert len({first, again, other, normalize_address("570 N Main Street Ste 200")}) == 3
+
+
 def test_unreadable_address_is_reported_not_raised():
     assert normalize_address("").problem == "empty"
     assert normalize_address("((( ,,, )))").problem

@@ -47,6 +47,12 @@ class Address:
     # the source's own spelling of each component, for reasons ("Blv." for suffix BLVD)
     spelling: dict = field(default_factory=dict, compare=False, hash=False)
 
+    def __hash__(self) -> int:
+        # Equal addresses have equal raw text (a compared field), so its hash will do; cheaper
+        # than the generated one's tuple of every field: identification and judging look each
+        # pair of addresses up in a cache (`address_differences`), ~3 hashes a listing.
+        return hash(self.raw)
+
     @property
     def parsed(self) -> bool:
         return not self.problem
