@@ -282,6 +282,52 @@ def test_listings_routed_by_the_helper_that_read_them_give_the_output_as_before(
     )
 
 
+@pytest.mark.parametrize("helper_done", [False, True], ids=["helper busy", "helper done"])
+def test_the_identification_index_is_made_once_while_the_helper_reads_or_after(
+    inputs, expected, monkeypatch, tmp_path, helper_done
+):
+    """While the helper still reads the listings, `napaudit compare` makes the identification
+    index from the businesses (`audit.warm`) before it takes them, and hands it on; when the
+    helper is done already, compare_records makes it. Once either way, and the same output."""
+    from napaudit.auditor import records as records_module
+
+    import napaudit.cli as cli_module
+
+    monkeypatch.setattr(records_module, "ASIDE_FROM", 0)
+    aside = records_module.read_aside(inputs / "listings.csv", "listings")
+    if aside is None:
+        pytest.skip("one usable core, or no fork: no helper reads the listings")
+    aside.close()
+    monkeypatch.setattr(records_module.Aside, "ready", lambda self: helper_done)
+    events = []
+
+    class Counted(audit.Identifier):
+        def __init__(self, businesses):
+            events.append("index made")
+            super().__init__(businesses)
+
+    compare_records = cli_module.compare_records
+
+    def recorded(*args, **kwargs):
+        events.append("compare_records")
+        return compare_records(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "Identifier", Counted)
+    monkeypatch.setattr(cli_module, "compare_records", recorded)
+    out = tmp_path / "out.jsonl"
+    cli_module.cli(["compare", str(inputs / "canonical.csv"), str(inputs / "listings.csv"),
+                    "--out", str(out), "--db", str(tmp_path / "store.db"), "--format", "jsonl"],
+                   standalone_mode=False)  # fmt: skip
+    if helper_done:
+        assert events == ["compare_records", "index made"]
+    else:
+        assert events == ["index made", "compare_records"]
+    lines = _lines(out.read_bytes())
+    assert _sha("\n".join(lines)) == expected["jsonl"]["sha256"], explain(
+        "jsonl", expected["jsonl"], lines
+    )
+
+
 def test_reference_covers_what_it_should(expected):
     """The input reaches every kind of result: else the comparison proves little."""
     jsonl = [json.loads(line) for line in expected["jsonl"]["head"]]
