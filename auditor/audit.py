@@ -84,16 +84,14 @@ def routed(businesses: list[Record], listings_path: str, workers: int) -> Callab
     by_id = {b.id: b for b in businesses}
 
     def prepare(records: list[Record], problems: list[RowProblem]) -> Routed:
-        unknown = _unknown(records, by_id, listings_path)
-        usable = [rec for rec in records if rec.business_id is None or rec.business_id in by_id]
+        usable, unknown = _usable(records, by_id, listings_path)
         chosen = route(usable, by_id, workers)
         shares: list[list[Record]] = [[] for _ in range(workers)]
         for rec, w in zip(usable, chosen, strict=True):
             shares[w].append(rec)
         parts = [pickle.dumps(record_values(share), protocol=pickle.HIGHEST_PROTOCOL)
                  for share in shares]  # fmt: skip
-        needs_index = any(rec.business_id is None for rec in usable)
-        return Routed(problems, unknown, array("H", chosen), parts, needs_index)
+        return Routed(problems, unknown, array("H", chosen), parts, _needs_index(usable))
 
     return prepare
 
@@ -102,13 +100,22 @@ def _share(part: bytes) -> list[Record]:
     return [Record(*values) for values in pickle.loads(part)]
 
 
-def _unknown(listings: Sequence[Record], by_id: Mapping, listings_path: str) -> list[RowProblem]:
-    return [
+def _usable(listings: Sequence[Record], by_id: Mapping,
+            listings_path: str) -> tuple[list[Record], list[RowProblem]]:  # fmt: skip
+    """The listings to judge, and a bad row for each that names a business not in `by_id`."""
+    usable = [rec for rec in listings if rec.business_id is None or rec.business_id in by_id]
+    unknown = [
         RowProblem(listings_path, rec.line, "business_id",
                    f"business_id '{rec.business_id}' is not in the canonical records")
         for rec in listings
         if rec.business_id is not None and rec.business_id not in by_id
     ]  # fmt: skip
+    return usable, unknown
+
+
+def _needs_index(listings: Sequence[Record]) -> bool:
+    """Whether some listing names no business, so must be identified."""
+    return any(rec.business_id is None for rec in listings)
 
 
 def compare_records(
@@ -142,8 +149,7 @@ def compare_records(
     if isinstance(listings, Routed):
         problems, usable = listings.unknown, listings
     else:
-        problems = _unknown(listings, by_id, listings_path)
-        usable = [rec for rec in listings if rec.business_id is None or rec.business_id in by_id]
+        usable, problems = _usable(listings, by_id, listings_path)
     if workers is None:
         free = free_cores(since=watched) if len(usable) >= PARALLEL_FROM else 0
         workers = free if free > 1 else 0
@@ -209,7 +215,7 @@ def _results(canon, by_id, listings: list[Record] | Routed, workers: int, encode
         if isinstance(listings, Routed):
             needs_index = listings.needs_index
         else:
-            needs_index = any(rec.business_id is None for rec in listings)
+            needs_index = _needs_index(listings)
         identifier = Identifier(canon) if needs_index else None
     shared = {
         "by_id": by_id,
